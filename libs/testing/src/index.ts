@@ -1,0 +1,2 @@
+export { cdktfMatchers, type ResourceType } from './matchers';
+export { parseSynthesized, synthesize, synthesizeScope, type Synthesized } from './synthesized';

@@ -1,0 +1,4 @@
+import { expect } from 'vitest';
+import { cdktfMatchers } from './matchers';
+
+expect.extend(cdktfMatchers);

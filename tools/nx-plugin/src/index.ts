@@ -1,0 +1,7 @@
+export {
+  createDependencies,
+  createNodes,
+  createNodesV2,
+  normalizeOptions,
+  type PlatformPluginOptions,
+} from './plugin';

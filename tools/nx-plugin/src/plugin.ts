@@ -1,0 +1,203 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  createNodesFromFiles,
+  DependencyType,
+  type CreateDependencies,
+  type CreateNodesContextV2,
+  type CreateNodesV2,
+  type ProjectConfiguration,
+  type RawProjectGraphDependency,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { hashObject } from 'nx/src/devkit-internals';
+import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
+import { readProjectManifest, type ProjectKind, type ProjectManifest } from './manifest';
+
+/** Target names the plugin infers; every option is optional and has a default. */
+export interface PlatformPluginOptions {
+  synthTargetName?: string;
+  testTargetName?: string;
+  typecheckTargetName?: string;
+  lintTargetName?: string;
+}
+
+type NormalizedOptions = Required<PlatformPluginOptions>;
+
+export function normalizeOptions(options: PlatformPluginOptions | undefined): NormalizedOptions {
+  return {
+    synthTargetName: options?.synthTargetName ?? 'synth',
+    testTargetName: options?.testTargetName ?? 'test',
+    typecheckTargetName: options?.typecheckTargetName ?? 'typecheck',
+    lintTargetName: options?.lintTargetName ?? 'lint',
+  };
+}
+
+/** Every project is a folder directly under libs/, stacks/ or tools/ holding a package.json. */
+export const PROJECT_MANIFEST_GLOB = '{libs,stacks,tools}/*/package.json';
+
+/** The CLI entry the synth target runs; its sources are inputs of every synth. */
+export const SYNTH_ENTRY = 'tools/cli/bin/synth.mts';
+
+const TOOLCHAIN_INPUTS = { externalDependencies: ['typescript'] };
+
+/**
+ * Files in environments/ that a stack reads: the environment-wide settings and its own
+ * settings file, in every environment. Listed even when absent so that adding or
+ * deleting one marks the stack affected.
+ */
+export function environmentInputs(stackName: string): string[] {
+  return ['{workspaceRoot}/environments/*/environment.yaml', `{workspaceRoot}/environments/*/${stackName}.yaml`];
+}
+
+function lintTarget(): TargetConfiguration {
+  return {
+    command: 'eslint {projectRoot}',
+    cache: true,
+    inputs: [
+      'default',
+      '{workspaceRoot}/eslint.config.mjs',
+      { externalDependencies: ['eslint', 'typescript-eslint', '@eslint/js'] },
+    ],
+    outputs: [],
+    metadata: { description: 'Lints the project with ESLint (deep provider imports are enforced here).' },
+  };
+}
+
+function typecheckTarget(): TargetConfiguration {
+  return {
+    command: 'tsc -p {projectRoot}/tsconfig.json --noEmit',
+    cache: true,
+    inputs: ['default', '^dependencyInputs', TOOLCHAIN_INPUTS],
+    outputs: [],
+    metadata: { description: 'Type-checks the project, tests included, with the strict base config.' },
+  };
+}
+
+function testTarget(extraInputs: string[]): TargetConfiguration {
+  return {
+    command: 'vitest run --dir {projectRoot}',
+    cache: true,
+    inputs: [
+      'default',
+      '^dependencyInputs',
+      '{workspaceRoot}/vitest.config.mts',
+      ...extraInputs,
+      { externalDependencies: ['vitest', 'cdktf', 'constructs', '@cdktf/provider-google'] },
+    ],
+    outputs: [],
+    metadata: { description: 'Runs the Vitest tests under the project root.' },
+  };
+}
+
+function synthTarget(stackName: string): TargetConfiguration {
+  return {
+    command: `tsx ${SYNTH_ENTRY} ${stackName}`,
+    cache: true,
+    inputs: [
+      'production',
+      '^dependencyInputs',
+      ...environmentInputs(stackName),
+      '{workspaceRoot}/tools/cli/src/**/*.ts',
+      `{workspaceRoot}/${SYNTH_ENTRY}`,
+      { externalDependencies: ['cdktf', 'constructs', '@cdktf/provider-google'] },
+    ],
+    outputs: [`{workspaceRoot}/dist/stacks/${stackName}`],
+    metadata: {
+      description: `Synthesizes ${stackName} once per environment into dist/stacks/${stackName}/<env>/cdk.tf.json, policy-checked.`,
+    },
+  };
+}
+
+export function buildProjectConfiguration(
+  manifest: ProjectManifest,
+  options: NormalizedOptions,
+): ProjectConfiguration {
+  const targets: Record<string, TargetConfiguration> = {
+    [options.lintTargetName]: lintTarget(),
+    [options.typecheckTargetName]: typecheckTarget(),
+  };
+  if (manifest.kind === 'stack') {
+    targets[options.synthTargetName] = synthTarget(manifest.name);
+    targets[options.testTargetName] = testTarget(environmentInputs(manifest.name));
+  } else {
+    targets[options.testTargetName] = testTarget([]);
+  }
+  return {
+    root: manifest.root,
+    name: manifest.name,
+    projectType: manifest.kind === 'stack' ? 'application' : 'library',
+    tags: [`type:${manifest.kind}`, ...manifest.tags],
+    // What a dependent's task hashes of this project. A stack's sources never change what
+    // its consumers synthesize (they meet only through remote state at apply time), so a
+    // stack contributes nothing and one stack's change never invalidates another's cache.
+    namedInputs: { dependencyInputs: manifest.kind === 'stack' ? [] : ['production'] },
+    targets,
+    metadata: { description: manifest.description },
+  };
+}
+
+function kindOf(root: string): ProjectKind {
+  const top = root.split('/')[0];
+  return top === 'stacks' ? 'stack' : top === 'tools' ? 'tool' : 'lib';
+}
+
+function readCache(path: string): Record<string, ProjectConfiguration> {
+  try {
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, ProjectConfiguration>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
+  PROJECT_MANIFEST_GLOB,
+  async (manifestFiles, rawOptions, context: CreateNodesContextV2) => {
+    const options = normalizeOptions(rawOptions);
+    const cachePath = join(workspaceDataDirectory, `platform-plugin-${hashObject(options)}.json`);
+    const cache = readCache(cachePath);
+    const nextCache: Record<string, ProjectConfiguration> = {};
+    try {
+      return await createNodesFromFiles(
+        (manifestFile) => {
+          const root = dirname(manifestFile);
+          const text = readFileSync(join(context.workspaceRoot, manifestFile), 'utf8');
+          const key = hashObject({ manifestFile, text });
+          const project =
+            cache[key] ?? buildProjectConfiguration(readProjectManifest(manifestFile, text, kindOf(root)), options);
+          nextCache[key] = project;
+          return { projects: { [root]: project } };
+        },
+        manifestFiles,
+        rawOptions ?? {},
+        context,
+      );
+    } finally {
+      writeFileSync(cachePath, JSON.stringify(nextCache));
+    }
+  },
+];
+
+/** Nx 22 calls `createNodes` with the v2 signature too. */
+export const createNodes = createNodesV2;
+
+/**
+ * Stack-to-stack edges come from `stack.upstream` in each stack's package.json: a consumer
+ * depends on the producers whose output contracts it reads. Synth checks that the list
+ * matches the contracts the code reads, so the graph cannot drift from the code.
+ */
+export const createDependencies: CreateDependencies<PlatformPluginOptions> = (_options, context) => {
+  const dependencies: RawProjectGraphDependency[] = [];
+  for (const [name, project] of Object.entries(context.projects)) {
+    if (!project.root.startsWith('stacks/')) continue;
+    const manifestFile = `${project.root}/package.json`;
+    const path = join(context.workspaceRoot, manifestFile);
+    if (!existsSync(path)) continue;
+    const manifest = readProjectManifest(manifestFile, readFileSync(path, 'utf8'), 'stack');
+    for (const upstream of manifest.upstream) {
+      if (!context.projects[upstream]) continue;
+      dependencies.push({ source: name, target: upstream, type: DependencyType.static, sourceFile: manifestFile });
+    }
+  }
+  return dependencies;
+};
