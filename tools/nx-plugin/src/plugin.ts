@@ -12,7 +12,7 @@ import {
 } from '@nx/devkit';
 import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
-import { readProjectManifest, type ProjectKind, type ProjectManifest } from './manifest';
+import { readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
 
 /** Target names the plugin infers; every option is optional and has a default. */
 export interface PlatformPluginOptions {
@@ -37,7 +37,7 @@ export function normalizeOptions(options: PlatformPluginOptions | undefined): No
 export const PROJECT_MANIFEST_GLOB = '{libs,stacks,tools}/*/package.json';
 
 /** The CLI entry the synth target runs; its sources are inputs of every synth. */
-export const SYNTH_ENTRY = 'tools/cli/bin/synth.mts';
+export const SYNTH_ENTRY = 'tools/cli/bin/platform.mts';
 
 const TOOLCHAIN_INPUTS = { externalDependencies: ['typescript'] };
 
@@ -76,7 +76,7 @@ function typecheckTarget(): TargetConfiguration {
 
 function testTarget(extraInputs: string[]): TargetConfiguration {
   return {
-    command: 'vitest run --dir {projectRoot}',
+    command: 'vitest run --dir {projectRoot} --reporter=default --reporter=json --outputFile.json=dist/test-results/{projectRoot}.json',
     cache: true,
     inputs: [
       'default',
@@ -85,20 +85,21 @@ function testTarget(extraInputs: string[]): TargetConfiguration {
       ...extraInputs,
       { externalDependencies: ['vitest', 'cdktf', 'constructs', '@cdktf/provider-google'] },
     ],
-    outputs: [],
-    metadata: { description: 'Runs the Vitest tests under the project root.' },
+    outputs: ['{workspaceRoot}/dist/test-results/{projectRoot}.json'],
+    metadata: { description: 'Runs the Vitest tests under the project root; results in dist/test-results.' },
   };
 }
 
 function synthTarget(stackName: string): TargetConfiguration {
   return {
-    command: `tsx ${SYNTH_ENTRY} ${stackName}`,
+    command: `tsx ${SYNTH_ENTRY} synth ${stackName}`,
     cache: true,
     inputs: [
       'production',
       '^dependencyInputs',
       ...environmentInputs(stackName),
-      '{workspaceRoot}/tools/cli/src/**/*.ts',
+      '{workspaceRoot}/tools/cli/src/synth/**/*.ts',
+      '{workspaceRoot}/tools/cli/src/workspace.ts',
       `{workspaceRoot}/${SYNTH_ENTRY}`,
       { externalDependencies: ['cdktf', 'constructs', '@cdktf/provider-google'] },
     ],

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,19}$/;
+
+const environmentName = z
+  .string()
+  .regex(ENVIRONMENT_NAME, 'must be 2-20 lowercase letters, digits or hyphens, starting with a letter');
+
+const gcpProjectId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    'must be a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter',
+  );
+
+const gcpRegion = z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, 'must be a GCP region such as europe-west1');
+
+const labelKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a GCP label key: lowercase letter first, then letters, digits, _ or -');
+const labelValue = z
+  .string()
+  .regex(/^[a-z0-9_-]{0,63}$/, 'must be a GCP label value: up to 63 lowercase letters, digits, _ or -');
+
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lowercase letters, digits, dots, _ or -');
+
+const gcsState = z.strictObject({
+  backend: z.literal('gcs'),
+  bucket: bucketName,
+  /** Folder inside the bucket; each stack's state lives under `<prefix>/<stack>`. */
+  prefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'must be a relative folder path').default('stacks'),
+});
+
+const s3State = z.strictObject({
+  backend: z.literal('s3'),
+  bucket: bucketName,
+  region: z.string().min(1, 'must name the S3 region (any value for a local server)').default('us-east-1'),
+  /** Folder inside the bucket; each stack's state lives under `<prefix>/<stack>/terraform.tfstate`. */
+  prefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'must be a relative folder path').default('stacks'),
+  /**
+   * S3-compatible endpoint (a local server, the GCS interoperability endpoint). Part of the
+   * synthesized remote-state reads, so it must be the same on every machine.
+   */
+  endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  /** Must equal the folder name under environments/. */
+  name: environmentName,
+  description: z.string().default(''),
+  /** `drill` environments are throwaway targets of rebuild-from-zero drills; nothing else may be torn down freely. */
+  kind: z.enum(['cloud', 'drill']),
+  /** Drives guardrails such as deletion protection on data (production). */
+  tier: z.enum(['development', 'staging', 'production']),
+  project: gcpProjectId,
+  /** Project number, for Google-managed service agents (no API lookup at plan time). */
+  projectNumber: z.string().regex(/^[0-9]{6,20}$/, 'must be the numeric GCP project number'),
+  region: gcpRegion,
+  /** Labels applied to every resource (the provider's default_labels), on top of environment/stack/managed-by. */
+  labels: z.record(labelKey, labelValue).default({}),
+  state: z.discriminatedUnion('backend', [gcsState, s3State], {
+    error: "must have backend 'gcs' (cloud environments) or 's3' (S3-compatible endpoint)",
+  }),
+  /** Promotion order: a version reaches this environment only after it ran in `after`. */
+  promotion: z.strictObject({ after: environmentName.optional() }).default({}),
+});
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type StateConfig = EnvironmentConfig['state'];
+export type EnvironmentTier = EnvironmentConfig['tier'];

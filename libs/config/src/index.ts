@@ -1,0 +1,19 @@
+export { ConfigError, formatProblem, type ConfigProblem } from './config-error';
+export {
+  environmentSchema,
+  type EnvironmentConfig,
+  type EnvironmentTier,
+  type StateConfig,
+} from './environment-schema';
+export {
+  ENVIRONMENT_FILE,
+  ENVIRONMENTS_DIR,
+  environmentFilePath,
+  listEnvironments,
+  loadAllEnvironments,
+  loadEnvironment,
+  loadStackSettings,
+  parseConfigFile,
+  stackSettingsPath,
+} from './load';
+export { ManifestError, readProjectManifest, type ProjectKind, type ProjectManifest } from './project-manifest';

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { readProjectManifest } from './project-manifest';
+
+describe('project manifest (package.json)', () => {
+  it('reads a stack manifest with its upstream stacks and tags', () => {
+    const text = JSON.stringify({ name: 'web', description: 'd', stack: { upstream: ['network'] }, nx: { tags: ['layer:service'] } });
+    expect(readProjectManifest('stacks/web/package.json', text, 'stack')).toEqual({
+      root: 'stacks/web',
+      kind: 'stack',
+      name: 'web',
+      description: 'd',
+      tags: ['layer:service'],
+      upstream: ['network'],
+    });
+  });
+
+  it.each([
+    ['invalid JSON', '{', /stacks\/web\/package\.json: not valid JSON/],
+    ['a name that differs from the folder', JSON.stringify({ name: 'webapp', stack: { upstream: [] } }), /key 'name' must equal the stack folder name 'web'/],
+    ['a stack without a stack key', JSON.stringify({ name: 'web' }), /key 'stack' is required/],
+    ['an upstream that is not a stack name', JSON.stringify({ name: 'web', stack: { upstream: ['Net'] } }), /key 'stack\.upstream\.0' must be kebab-case/],
+    ['a stack that reads itself', JSON.stringify({ name: 'web', stack: { upstream: ['web'] } }), /must not name the stack itself/],
+    ['an unknown key under stack', JSON.stringify({ name: 'web', stack: { upstream: [], after: [] } }), /key 'stack'.*Unrecognized key/],
+  ])('refuses %s, naming the file and the key', (_case, text, expected) => {
+    expect(() => readProjectManifest('stacks/web/package.json', text, 'stack')).toThrow(expected);
+  });
+});

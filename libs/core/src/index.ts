@@ -1,0 +1,4 @@
+export { PlatformStack, REQUIRED_LABELS, type PlatformStackProps } from './platform-stack';
+export { defineStack, type StackDefinition } from './stack-definition';
+export { configureStateBackend, remoteStateOf, s3StateKey } from './state-backend';
+export { PolicyViolationError, synthesizeStack, type SynthesizedStack } from './synthesize';

@@ -1,0 +1,36 @@
+import { isValidLabelKey, isValidLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../../labels';
+import { isReference } from '../config';
+import type { Finding, PolicyRule } from '../types';
+
+export const labelsRequired: PolicyRule = {
+  id: 'labels-required',
+  description: 'Every resource that supports labels carries the required labels (provider default_labels count), with valid keys and values.',
+  check(resource, context) {
+    if (!resource.supportsLabels) return [];
+    const attribute = resource.labelsAttribute ?? 'labels';
+    const own = resource.config[attribute];
+    // A whole-map reference (`${local.labels}`) is only known at plan time.
+    if (isReference(own)) return [];
+    const ownLabels = typeof own === 'object' && own !== null && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+    const merged: Record<string, unknown> = { ...resource.providerDefaultLabels, ...ownLabels };
+    const findings: Finding[] = [];
+    const missing = context.requiredLabels.filter((key) => !(key in merged));
+    if (missing.length > 0) {
+      const seen = Object.keys(merged).sort();
+      findings.push({
+        message: `missing required label${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (labels seen: ${seen.length > 0 ? seen.join(', ') : 'none'})`,
+        fix: `add ${missing.join(', ')} to the resource's ${attribute}, or to the google provider's default_labels (set from the environment config)`,
+      });
+    }
+    for (const key of Object.keys(merged).sort()) {
+      const value = merged[key];
+      if (!isReference(key) && !isValidLabelKey(key)) {
+        findings.push({ message: `label key '${key}' is invalid: keys must ${LABEL_KEY_RULE}`, fix: `rename label '${key}' (e.g. '${key.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63)}')` });
+      }
+      if (typeof value === 'string' && !isReference(value) && !isValidLabelValue(value)) {
+        findings.push({ message: `label ${key} value '${value}' is invalid: values must ${LABEL_VALUE_RULE}`, fix: `change the value of label ${key} (e.g. '${value.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63)}')` });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,54 @@
+import { networkContract } from '@platform/contracts';
+import { defineStack } from '@platform/core';
+import { CloudNat, FirewallBaseline, PrivateServiceAccess, Vpc } from '@platform/networking';
+import { networkSettings } from './settings';
+
+/** The environment's shared VPC. Macro-infrastructure: knows nothing of its consumers. */
+export default defineStack({
+  name: 'network',
+  description: 'Shared VPC, subnet plan, Cloud NAT, firewall baseline and private service access.',
+  settings: networkSettings,
+  build(stack, settings) {
+    const env = stack.environment;
+    const name = `${env.name}-shared`;
+    const vpc = new Vpc(stack, 'vpc', {
+      name,
+      subnets: Object.fromEntries(
+        Object.entries(settings.subnets).map(([key, subnet]) => [
+          key,
+          { region: env.region, cidr: subnet.cidr, secondaryRanges: subnet.secondaryRanges },
+        ]),
+      ),
+    });
+
+    new FirewallBaseline(stack, 'firewall', {
+      network: vpc.selfLink,
+      namePrefix: name,
+      internalRanges: Object.fromEntries(Object.entries(settings.subnets).map(([key, subnet]) => [key, subnet.cidr])),
+    });
+
+    if (settings.nat) {
+      new CloudNat(stack, 'nat', { network: vpc.selfLink, region: env.region, name: `${name}-nat` });
+    }
+
+    const psa = new PrivateServiceAccess(stack, 'private-service-access', {
+      network: vpc.id,
+      name: `${name}-psa`,
+      address: settings.privateServiceAccess.address,
+      prefixLength: settings.privateServiceAccess.prefixLength,
+    });
+
+    const secondaryRanges: Record<string, string> = {};
+    for (const [subnet, spec] of Object.entries(settings.subnets)) {
+      for (const range of Object.keys(spec.secondaryRanges)) secondaryRanges[`${subnet}/${range}`] = range;
+    }
+
+    stack.publish(networkContract, {
+      vpcId: vpc.id,
+      vpcSelfLink: vpc.selfLink,
+      subnetSelfLinks: vpc.subnetSelfLinks(),
+      subnetSecondaryRanges: secondaryRanges,
+      privateServiceAccessRange: psa.rangeName,
+    });
+  },
+});

@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** Totals of one Vitest JSON report (what `--reporter=json` writes). */
+export interface TestTotals {
+  readonly project: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly files: number;
+}
+
+interface VitestJsonReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numTotalTestSuites: number;
+  testResults: unknown[];
+}
+
+export const TEST_RESULTS_DIR = 'dist/test-results';
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : name.endsWith('.json') ? [path] : [];
+  });
+}
+
+/** Every project's test totals from dist/test-results/<projectRoot>.json, keyed by project root. */
+export function readTestResults(workspaceRoot: string): Map<string, TestTotals> {
+  const base = join(workspaceRoot, TEST_RESULTS_DIR);
+  const totals = new Map<string, TestTotals>();
+  for (const file of walk(base).sort()) {
+    const project = relative(base, file).replace(/\.json$/, '');
+    const report = JSON.parse(readFileSync(file, 'utf8')) as VitestJsonReport;
+    totals.set(project, {
+      project,
+      passed: report.numPassedTests,
+      failed: report.numFailedTests,
+      skipped: report.numPendingTests + report.numTodoTests,
+      files: report.testResults.length,
+    });
+  }
+  return totals;
+}
+
+export function sumTotals(totals: Iterable<TestTotals>): Omit<TestTotals, 'project'> {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  let files = 0;
+  for (const t of totals) {
+    passed += t.passed;
+    failed += t.failed;
+    skipped += t.skipped;
+    files += t.files;
+  }
+  return { passed, failed, skipped, files };
+}

@@ -1,0 +1,37 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { readProjectManifest, type ProjectManifest } from '@platform/config';
+
+/** The nearest folder at or above `from` holding nx.json. */
+export function findWorkspaceRoot(from: string = process.cwd()): string {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no nx.json at or above ${from}: run this inside the workspace`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const STACKS_DIR = 'stacks';
+
+/** Stack names: folders under stacks/ with a package.json, sorted. */
+export function listStacks(workspaceRoot: string): string[] {
+  const dir = join(workspaceRoot, STACKS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'package.json')))
+    .sort();
+}
+
+export function readStackManifest(workspaceRoot: string, stack: string): ProjectManifest {
+  const file = `${STACKS_DIR}/${stack}/package.json`;
+  const path = join(workspaceRoot, file);
+  if (!existsSync(path)) throw new Error(`${file}: no such stack '${stack}' (known: ${listStacks(workspaceRoot).join(', ')})`);
+  return readProjectManifest(file, readFileSync(path, 'utf8'), 'stack');
+}
+
+/** Where a stack's synthesized output lives, relative to the workspace root. */
+export function synthOutputDir(stack: string): string {
+  return `dist/stacks/${stack}`;
+}
