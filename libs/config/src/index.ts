@@ -17,3 +17,4 @@ export {
   stackSettingsPath,
 } from './load';
 export { ManifestError, readProjectManifest, type ProjectKind, type ProjectManifest } from './project-manifest';
+export { findWorkspaceRoot } from './workspace-root';

@@ -2,3 +2,4 @@ export { PlatformStack, REQUIRED_LABELS, type PlatformStackProps } from './platf
 export { defineStack, type StackDefinition } from './stack-definition';
 export { configureStateBackend, remoteStateOf, s3StateKey } from './state-backend';
 export { PolicyViolationError, synthesizeStack, type SynthesizedStack } from './synthesize';
+export { synthesizeInEveryEnvironment } from './environments';

@@ -40,15 +40,13 @@ export class PlatformStack extends TerraformStack {
     this.stackName = props.stackName;
     this.environment = props.environment;
     const env = props.environment;
-    new GoogleProvider(this, 'google', {
-      project: env.project,
-      region: env.region,
-      defaultLabels: {
-        ...env.labels,
-        environment: env.name,
-        stack: props.stackName,
-        'managed-by': 'cdktf',
-      },
+    const provider = new GoogleProvider(this, 'google', { project: env.project, region: env.region });
+    // Set as a raw override: cdktf snake-cases the keys of the defaultLabels prop (managed-by -> managed_by).
+    provider.addOverride('default_labels', {
+      ...env.labels,
+      environment: env.name,
+      stack: props.stackName,
+      'managed-by': 'cdktf',
     });
     configureStateBackend(this, env.state, props.stackName);
     this.policyContext = { environment: env.name, tier: env.tier, requiredLabels: [...REQUIRED_LABELS] };

@@ -2,7 +2,7 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { Construct } from 'constructs';
 import { cidrProblem, parseCidr, cidrsOverlap, type ParsedCidr } from './cidr';
-import { isKnown, Problems } from './validation';
+import { isKnown, Problems, RFC1035_NAME } from './validation';
 
 /** Smallest IPv4 subnet range GCP accepts. */
 const SMALLEST_PREFIX = 29;
@@ -161,7 +161,8 @@ function validateVpcProps(props: VpcProps): Problems {
   const namesByRegion = new Map<string, string>();
   for (const [key, spec] of subnets) {
     const name = subnetName(props.name, key, spec);
-    problems.name(`subnet '${key}' name`, name);
+    // A derived name repeats a bad VPC name; report that once, as the VPC name.
+    if (spec.name !== undefined || RFC1035_NAME.test(props.name)) problems.name(`subnet '${key}' name`, name);
     problems.region(`subnet '${key}' region`, spec.region);
     if (isKnown(name) && isKnown(spec.region)) {
       const regionalName = `${spec.region}/${name}`;

@@ -1,2 +1,3 @@
 export { cdktfMatchers, type ResourceType } from './matchers';
-export { parseSynthesized, synthesize, synthesizeScope, type Synthesized } from './synthesized';
+export { parseSynthesized, type ParsedStack, type ParsedStack as Synthesized } from './parsed-stack';
+export { synthesize, synthesizeScope } from './synthesized';

@@ -1,6 +1,13 @@
-import { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformProvider, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import type { Config } from './config';
 import type { ResourceUnderTest } from './types';
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Resolves tokens the way synthesis does (what `cdktf synth` writes for this stack). */
+function resolve<T>(stack: TerraformStack, value: T): T {
+  return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER }) as T;
+}
 
 function hasMember(object: object, name: string): boolean {
   for (let proto: object | null = object; proto !== null; proto = Object.getPrototypeOf(proto)) {
@@ -31,7 +38,7 @@ function providerOf(resource: TerraformResource, providers: readonly TerraformPr
 
 function defaultLabelsOf(stack: TerraformStack, provider: TerraformProvider | undefined): Record<string, string> {
   if (provider === undefined) return {};
-  const synthesized = stack.resolve(provider.toTerraform()) as { provider?: Record<string, Config[]> };
+  const synthesized = resolve(stack, provider.toTerraform()) as { provider?: Record<string, Config[]> };
   const config = synthesized.provider?.[provider.terraformResourceType]?.[0];
   const labels = config?.default_labels;
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) return {};
@@ -51,7 +58,7 @@ export function collectResources(stack: TerraformStack): ResourceUnderTest[] {
     const resource = node as TerraformResource;
     const type = resource.terraformResourceType;
     const name = resource.friendlyUniqueId;
-    const synthesized = stack.resolve(resource.toTerraform()) as { resource?: Record<string, Record<string, Config>> };
+    const synthesized = resolve(stack, resource.toTerraform()) as { resource?: Record<string, Record<string, Config>> };
     const inner = synthesized.resource?.[type]?.[name];
     if (inner === undefined) continue; // moved away: no resource block
     const { '//': _metadata, ...config } = inner;

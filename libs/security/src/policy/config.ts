@@ -3,7 +3,7 @@
 export type Config = Record<string, unknown>;
 
 /** True for a string holding a Terraform expression (`${google_kms_crypto_key.key.id}`): known only at plan time. */
-export function isReference(value: unknown): value is string {
+export function isReference(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
 }
 

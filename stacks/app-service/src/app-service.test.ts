@@ -1,0 +1,45 @@
+import { findWorkspaceRoot } from '@platform/config';
+import { synthesizeInEveryEnvironment } from '@platform/core';
+import { parseSynthesized } from '@platform/testing';
+import { describe, expect, it } from 'vitest';
+import appService from './index';
+
+const environments = [...synthesizeInEveryEnvironment(appService, findWorkspaceRoot(import.meta.dirname))].map(
+  ([name, json]) => [name, parseSynthesized(json)] as const,
+);
+const stackIn = (name: string) => environments.find(([env]) => env === name)![1];
+
+describe('app-service stack', () => {
+  it('synthesizes in every environment with the guardrails holding', () => {
+    expect(environments.map(([name]) => name)).toEqual(['dev', 'drill', 'prod', 'staging']);
+  });
+
+  describe.each(environments)('in %s', (_env, stack) => {
+    it('keeps images in a CMEK-encrypted repository with immutable tags', () => {
+      expect(stack.single('google_artifact_registry_repository')).toMatchObject({
+        format: 'DOCKER',
+        kms_key_name: '${data.terraform_remote_state.upstream-security.outputs.kms_key_ids.artifacts}',
+        docker_config: { immutable_tags: true },
+      });
+    });
+
+    it('serves only internal or load-balanced traffic, as the app-runtime identity, over the VPC', () => {
+      const service = stack.single('google_cloud_run_v2_service');
+      expect(service.ingress).not.toBe('INGRESS_TRAFFIC_ALL');
+      expect(service.template).toMatchObject({
+        service_account: '${data.terraform_remote_state.upstream-security.outputs.service_account_emails["app-runtime"]}',
+        encryption_key: '${data.terraform_remote_state.upstream-security.outputs.kms_key_ids.run}',
+        vpc_access: { egress: 'PRIVATE_RANGES_ONLY' },
+      });
+    });
+
+    it('grants nobody public invocation', () => {
+      expect(stack.json).not.toMatch(/allUsers|allAuthenticatedUsers/);
+    });
+  });
+
+  it('protects the prod service from deletion only', () => {
+    expect(stackIn('prod').single('google_cloud_run_v2_service').deletion_protection).toBe(true);
+    expect(stackIn('dev').single('google_cloud_run_v2_service').deletion_protection).toBe(false);
+  });
+});

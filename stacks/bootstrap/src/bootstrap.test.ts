@@ -1,0 +1,53 @@
+import { findWorkspaceRoot } from '@platform/config';
+import { synthesizeInEveryEnvironment } from '@platform/core';
+import { parseSynthesized } from '@platform/testing';
+import { describe, expect, it } from 'vitest';
+import bootstrap from './index';
+
+const environments = [...synthesizeInEveryEnvironment(bootstrap, findWorkspaceRoot(import.meta.dirname))].map(
+  ([name, json]) => [name, parseSynthesized(json)] as const,
+);
+const stackIn = (name: string) => environments.find(([env]) => env === name)![1];
+
+describe('bootstrap stack', () => {
+  it('synthesizes in every environment with the guardrails holding', () => {
+    expect(environments.map(([name]) => name)).toEqual(['dev', 'drill', 'prod', 'staging']);
+  });
+
+  describe.each(environments)('in %s', (env, stack) => {
+    it('creates the state bucket named by the environment config, versioned, private and CMEK-encrypted', () => {
+      const bucket = stack.single('google_storage_bucket');
+      expect(bucket).toMatchObject({
+        uniform_bucket_level_access: true,
+        public_access_prevention: 'enforced',
+        versioning: { enabled: true },
+      });
+      expect((bucket.encryption as { default_kms_key_name: string }).default_kms_key_name).toMatch(/google_kms_crypto_key\./);
+      expect(bucket.name).toBe(env === 'drill' ? 'platform-drill-tfstate' : `acme-platform-${env}-tfstate`);
+    });
+
+    it('lets the storage service agent use the state key, and waits for that grant', () => {
+      const grant = stack.single('google_kms_crypto_key_iam_member');
+      expect(grant.member).toMatch(/^serviceAccount:service-\d+@gs-project-accounts\.iam\.gserviceaccount\.com$/);
+      expect(stack.single('google_storage_bucket').depends_on).toEqual([expect.stringMatching(/^google_kms_crypto_key_iam_member\./)]);
+    });
+
+    it('rotates the state key', () => {
+      expect(stack.single('google_kms_crypto_key').rotation_period).toMatch(/^\d+s$/);
+    });
+
+    it('publishes the bucket and key', () => {
+      expect(Object.keys(stack.output).sort()).toEqual(['state_bucket', 'state_key_id']);
+    });
+  });
+
+  it('keeps the key ring in the bucket location (multi-region EU uses KMS location europe)', () => {
+    expect(stackIn('prod').single('google_kms_key_ring').location).toBe('europe');
+    expect(stackIn('drill').single('google_kms_key_ring').location).toBe('europe-west4');
+  });
+
+  it('lets only the drill empty its bucket on destroy', () => {
+    expect(stackIn('drill').single('google_storage_bucket').force_destroy).toBe(true);
+    for (const env of ['dev', 'staging', 'prod']) expect(stackIn(env).single('google_storage_bucket').force_destroy).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CreateDependenciesContext, CreateNodesContextV2, ProjectConfiguration } from '@nx/devkit';
+import { describe, expect, it } from 'vitest';
+import { createDependencies, createNodes, createNodesV2, environmentInputs, normalizeOptions } from './plugin';
+
+function workspaceWith(files: Record<string, unknown>): string {
+  const root = mkdtempSync(join(tmpdir(), 'plugin-test-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return root;
+}
+
+function context(workspaceRoot: string): CreateNodesContextV2 {
+  return { workspaceRoot, nxJsonConfiguration: {} };
+}
+
+async function inferProjects(workspaceRoot: string, files: string[], options = {}): Promise<Record<string, ProjectConfiguration>> {
+  const [, infer] = createNodesV2;
+  const results = await infer(files, options, context(workspaceRoot));
+  return Object.assign({}, ...results.map(([, result]) => result.projects ?? {}));
+}
+
+const network = { name: 'network', description: 'VPC', stack: { upstream: [] }, nx: { tags: ['layer:macro'] } };
+const web = { name: 'web', stack: { upstream: ['network'] } };
+
+describe('platform Nx plugin', () => {
+  it('exports createNodes with the same value as createNodesV2', () => {
+    expect(createNodes).toBe(createNodesV2);
+    expect(createNodesV2[0]).toBe('{libs,stacks,tools}/*/package.json');
+  });
+
+  it('infers synth, test, typecheck and lint for a stack from its folder alone', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network });
+    const projects = await inferProjects(root, ['stacks/network/package.json']);
+    const project = projects['stacks/network']!;
+    expect(project.name).toBe('network');
+    expect(project.tags).toEqual(['type:stack', 'layer:macro']);
+    expect(Object.keys(project.targets!).sort()).toEqual(['lint', 'synth', 'test', 'typecheck']);
+    const synth = project.targets!.synth!;
+    expect(synth.command).toBe('tsx tools/cli/bin/platform.mts synth network');
+    expect(synth.cache).toBe(true);
+    expect(synth.outputs).toEqual(['{workspaceRoot}/dist/stacks/network']);
+    expect(synth.inputs).toEqual(expect.arrayContaining(['production', '^dependencyInputs', ...environmentInputs('network')]));
+    expect(synth.metadata?.description).toMatch(/once per environment/);
+  });
+
+  it('lists only its own settings files among a stack inputs, so one stack setting never touches another stack', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network, 'stacks/web/package.json': web });
+    const projects = await inferProjects(root, ['stacks/network/package.json', 'stacks/web/package.json']);
+    const inputsOf = (name: string) => JSON.stringify(projects[`stacks/${name}`]!.targets!.synth!.inputs);
+    expect(inputsOf('network')).toContain('environments/*/network.yaml');
+    expect(inputsOf('network')).not.toContain('web.yaml');
+    expect(inputsOf('web')).not.toContain('network.yaml');
+  });
+
+  it('makes a stack contribute nothing to its dependents hashes, and a library its production files', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network, 'libs/networking/package.json': { name: '@platform/networking' } });
+    const projects = await inferProjects(root, ['stacks/network/package.json', 'libs/networking/package.json']);
+    expect(projects['stacks/network']!.namedInputs).toEqual({ dependencyInputs: [] });
+    expect(projects['libs/networking']!.namedInputs).toEqual({ dependencyInputs: ['production'] });
+  });
+
+  it('infers no synth target for a library and writes test results where the check reads them', async () => {
+    const root = workspaceWith({ 'libs/networking/package.json': { name: '@platform/networking' } });
+    const projects = await inferProjects(root, ['libs/networking/package.json']);
+    const project = projects['libs/networking']!;
+    expect(Object.keys(project.targets!).sort()).toEqual(['lint', 'test', 'typecheck']);
+    expect(project.targets!.test!.outputs).toEqual(['{workspaceRoot}/dist/test-results/{projectRoot}.json']);
+  });
+
+  it('renames targets through options', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network });
+    const projects = await inferProjects(root, ['stacks/network/package.json'], { synthTargetName: 'synthesize' });
+    expect(Object.keys(projects['stacks/network']!.targets!)).toContain('synthesize');
+    expect(normalizeOptions(undefined)).toEqual({ synthTargetName: 'synth', testTargetName: 'test', typecheckTargetName: 'typecheck', lintTargetName: 'lint' });
+  });
+
+  it('reports a malformed stack manifest by file and key without hiding the other stacks', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network, 'stacks/broken/package.json': { name: 'other', stack: { upstream: [] } } });
+    const [, infer] = createNodesV2;
+    const error = (await infer(['stacks/network/package.json', 'stacks/broken/package.json'], {}, context(root)).catch(
+      (e: unknown) => e,
+    )) as { errors: [string, Error][]; partialResults: [string, { projects: Record<string, unknown> }][] };
+    expect(error.errors.map(([file, e]) => `${file}: ${e.message}`)).toEqual([
+      "stacks/broken/package.json: stacks/broken/package.json: key 'name' must equal the stack folder name 'broken', got 'other'",
+    ]);
+    expect(error.partialResults.map(([file]) => file)).toEqual(['stacks/network/package.json']);
+  });
+
+  it('adds an edge from a consumer to each upstream stack its manifest names', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network, 'stacks/web/package.json': web });
+    const projects = await inferProjects(root, ['stacks/network/package.json', 'stacks/web/package.json']);
+    const byName = Object.fromEntries(Object.values(projects).map((p) => [p.name!, p]));
+    const deps = await createDependencies({}, { workspaceRoot: root, projects: byName } as unknown as CreateDependenciesContext);
+    expect(deps).toEqual([{ source: 'web', target: 'network', type: 'static', sourceFile: 'stacks/web/package.json' }]);
+  });
+});
