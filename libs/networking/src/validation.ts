@@ -25,6 +25,7 @@ export class Problems {
 
   /** Checks an RFC 1035 resource name; `what` reads like "name" or "subnet 'gke' name". */
   name(what: string, value: string): void {
+    if (value === undefined || value === null) return this.add(`${what} is required`);
     if (!isKnown(value)) return;
     if (typeof value !== 'string' || !RFC1035_NAME.test(value)) {
       this.add(
@@ -35,6 +36,7 @@ export class Problems {
 
   /** Checks a region name; `what` reads like "region" or "subnet 'gke' region". */
   region(what: string, value: string): void {
+    if (value === undefined || value === null) return this.add(`${what} is required`);
     if (!isKnown(value)) return;
     if (typeof value !== 'string' || !REGION_NAME.test(value)) {
       this.add(`${what} '${String(value)}' is not a GCP region (expected a region such as 'europe-west1', not a zone)`);

@@ -175,6 +175,7 @@ describe('Vpc', () => {
     it.each<[string, Partial<VpcProps>, RegExp]>([
       ['a name with capitals', { name: 'Prod-Core' }, /name 'Prod-Core' is not a valid GCP resource name/],
       ['a name starting with a digit', { name: '1core' }, /name '1core' is not a valid GCP resource name/],
+      ['a missing name (from JavaScript)', { name: undefined as unknown as string }, /test\/network: name is required/],
       ['a name longer than 63 characters', { name: 'a'.repeat(64) }, /name 'a{64}' is not a valid GCP resource name/],
       ['no subnets', { subnets: {} }, /subnets is empty: a VPC needs at least one subnet/],
       ['a routing mode GCP does not know', { routingMode: 'LOCAL' as 'GLOBAL' }, /routingMode 'LOCAL' must be 'REGIONAL' or 'GLOBAL'/],
@@ -185,6 +186,7 @@ describe('Vpc', () => {
         { subnets: { gke: { ...ok, cidr: '10.0.0.1/24' } } },
         /subnet 'gke' range 10\.0\.0\.1\/24 is not a valid CIDR \(host bits set\), did you mean 10\.0\.0\.0\/24\?/,
       ],
+      ['a subnet without a range (from JavaScript)', { subnets: { gke: { region: 'europe-west1' } as SubnetSpec } }, /subnet 'gke' range is required/],
       ['a range smaller than /29', { subnets: { gke: { ...ok, cidr: '10.0.0.0/30' } } }, /subnet 'gke' range 10\.0\.0\.0\/30 is too small: .*\/29/],
       ['a range larger than /8', { subnets: { gke: { ...ok, cidr: '10.0.0.0/7' } } }, /subnet 'gke' range 10\.0\.0\.0\/7 is too large: .*\/8/],
       [
@@ -245,6 +247,12 @@ describe('Vpc', () => {
       ],
     ])('refuses %s', (_case, override, message) => {
       expect(() => synth((scope) => new Vpc(scope, 'network', { name: 'prod-core', subnets: { gke: ok }, ...override }))).toThrow(message);
+    });
+
+    it('reports a bad VPC name once, not again in every derived subnet name', () => {
+      expect(() => synth(vpcWith({ gke: ok, apps: { ...ok, cidr: '10.1.0.0/24' } }, { name: 'Prod' }))).toThrow(
+        /^test\/network: name 'Prod' is not a valid GCP resource name[^\n]*$/,
+      );
     });
 
     it('names the construct path and lists every problem at once', () => {

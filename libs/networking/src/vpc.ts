@@ -182,6 +182,7 @@ function validateVpcProps(props: VpcProps): Problems {
 
 /** Checks one range and, when it is valid, its overlap with the ranges seen before it. */
 function checkRange(problems: Problems, seen: LabelledRange[], label: string, text: string): void {
+  if (text === undefined || text === null) return problems.add(`${label} is required`);
   if (!isKnown(text)) return;
   const problem = typeof text === 'string' ? cidrProblem(text) : 'is not a valid CIDR';
   const cidr = problem === undefined ? parseCidr(text) : undefined;

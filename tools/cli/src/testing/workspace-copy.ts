@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+
+/**
+ * A copy of the workspace's source files (tracked and untracked-but-not-ignored) in a new
+ * temporary folder, sharing node_modules through a symlink. For tests that must run the real
+ * commands without touching the checkout.
+ */
+export function copyWorkspace(workspaceRoot: string, under: string = tmpdir(), label = 'workspace'): string {
+  mkdirSync(under, { recursive: true });
+  const target = mkdtempSync(join(under, `${label}-`));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter(Boolean);
+  for (const file of files) {
+    const source = join(workspaceRoot, file);
+    let stats;
+    try {
+      stats = statSync(source);
+    } catch {
+      continue; // deleted in the working tree but still in the index
+    }
+    if (!stats.isFile()) continue;
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    copyFileSync(source, join(target, file));
+  }
+  symlinkSync(join(workspaceRoot, 'node_modules'), join(target, 'node_modules'), 'dir');
+  return target;
+}
+
+export function removeWorkspaceCopy(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
+
+/** Every file under `dir`, relative, sorted, with its bytes. */
+export function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (current: string) => {
+    for (const name of readdirSync(current).sort()) {
+      const path = join(current, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path));
+    }
+  };
+  walk(dir);
+  return files;
+}
