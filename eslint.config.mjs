@@ -1,6 +1,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The package root loads every one of the ~1,500 resource bindings (about 4 s per synth);
+// a deep path such as '@cdktf/provider-google/lib/storage-bucket' loads one.
+const providerRootImports = [
+  {
+    name: '@cdktf/provider-google',
+    message: "Import provider classes by deep path, e.g. '@cdktf/provider-google/lib/storage-bucket'.",
+  },
+  ...['@cdktf/provider-google/lib', '@cdktf/provider-google/lib/index', '@cdktf/provider-google/lib/index.js'].map(
+    (name) => ({ name, message: 'Import one resource folder, not the lib index.' }),
+  ),
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/cdktf.out/**'] },
   js.configs.recommended,
@@ -8,25 +20,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.mts'],
     rules: {
-      // The package root loads every one of the ~1,500 resource bindings (about 4 s); deep paths load one.
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: '@cdktf/provider-google',
-              message:
-                "Import provider classes by deep path, e.g. '@cdktf/provider-google/lib/storage-bucket'. The package root costs about 4 s per synth.",
-            },
-          ],
-          patterns: [
-            {
-              group: ['@cdktf/provider-google/lib', '@cdktf/provider-google/lib/index', '@cdktf/provider-google/lib/index.js'],
-              message: 'Import one resource folder, not the lib index.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: providerRootImports }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
@@ -36,10 +30,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@cdktf/provider-google', message: 'Import provider classes by deep path.' }],
+          paths: providerRootImports,
           patterns: [
-            { group: ['@cdktf/provider-google/lib', '@cdktf/provider-google/lib/index'], message: 'Import one resource folder, not the lib index.' },
-            { group: ['**/stacks/**', '../../*'], message: 'A stack never imports another stack: read its outputs through @platform/contracts.' },
+            {
+              group: ['**/stacks/**', '../../*'],
+              message: 'A stack never imports another stack: read its outputs through @platform/contracts.',
+            },
           ],
         },
       ],

@@ -24,11 +24,11 @@ export interface SynthesizedStack {
 export class PolicyViolationError extends Error {
   override readonly name = 'PolicyViolationError';
   constructor(
-    readonly stack: string,
+    readonly stackName: string,
     readonly environment: string,
     readonly violations: readonly Violation[],
   ) {
-    super(`${stack} (${environment}): ${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}`);
+    super(`${stackName} (${environment}): ${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}`);
   }
 }
 

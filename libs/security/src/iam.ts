@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { memberOf, type Grantee } from './principal';
 import { validateRole } from './private/role';

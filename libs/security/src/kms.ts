@@ -1,9 +1,6 @@
 import { Construct } from 'constructs';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { KmsKeyRing as GoogleKmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { Roles } from './roles';
 import { memberOf, type Grantee } from './principal';

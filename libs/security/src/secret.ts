@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { Roles } from './roles';
 import { memberOf, type Grantee } from './principal';

@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ServiceAccount as GoogleServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import type { IPrincipal } from './principal';
 import { ensureFreeId } from './private/grant';

@@ -82,7 +82,7 @@ describe('platform Nx plugin', () => {
   it('reports a malformed stack manifest by file and key without hiding the other stacks', async () => {
     const root = workspaceWith({ 'stacks/network/package.json': network, 'stacks/broken/package.json': { name: 'other', stack: { upstream: [] } } });
     const [, infer] = createNodesV2;
-    const error = (await infer(['stacks/network/package.json', 'stacks/broken/package.json'], {}, context(root)).catch(
+    const error = (await Promise.resolve(infer(['stacks/network/package.json', 'stacks/broken/package.json'], {}, context(root))).catch(
       (e: unknown) => e,
     )) as { errors: [string, Error][]; partialResults: [string, { projects: Record<string, unknown> }][] };
     expect(error.errors.map(([file, e]) => `${file}: ${e.message}`)).toEqual([

@@ -2,33 +2,19 @@
  * Resources that pass every guardrail in a production stack whose provider carries the required
  * labels; tests seed one violation at a time through the overrides.
  */
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { AlloydbCluster, type AlloydbClusterConfig } from '@cdktf/provider-google/lib/alloydb-cluster';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ArtifactRegistryRepository, type ArtifactRegistryRepositoryConfig } from '@cdktf/provider-google/lib/artifact-registry-repository';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { BigqueryDataset, type BigqueryDatasetConfig } from '@cdktf/provider-google/lib/bigquery-dataset';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { CloudRunV2Service, type CloudRunV2ServiceConfig } from '@cdktf/provider-google/lib/cloud-run-v2-service';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ComputeDisk, type ComputeDiskConfig } from '@cdktf/provider-google/lib/compute-disk';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ComputeFirewall, type ComputeFirewallConfig } from '@cdktf/provider-google/lib/compute-firewall';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ComputeInstance, type ComputeInstanceConfig } from '@cdktf/provider-google/lib/compute-instance';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ContainerCluster, type ContainerClusterConfig } from '@cdktf/provider-google/lib/container-cluster';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ContainerNodePool, type ContainerNodePoolConfig } from '@cdktf/provider-google/lib/container-node-pool';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { PubsubTopic, type PubsubTopicConfig } from '@cdktf/provider-google/lib/pubsub-topic';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { SecretManagerSecret, type SecretManagerSecretConfig } from '@cdktf/provider-google/lib/secret-manager-secret';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { SpannerDatabase, type SpannerDatabaseConfig } from '@cdktf/provider-google/lib/spanner-database';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { SqlDatabaseInstance, type SqlDatabaseInstanceConfig } from '@cdktf/provider-google/lib/sql-database-instance';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { StorageBucket, type StorageBucketConfig } from '@cdktf/provider-google/lib/storage-bucket';
 import type { Construct } from 'constructs';
 import { KEY_ID } from './stack';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';

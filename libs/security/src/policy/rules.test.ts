@@ -1,22 +1,13 @@
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ProjectIamBinding } from '@cdktf/provider-google/lib/project-iam-binding';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ProjectIamPolicy } from '@cdktf/provider-google/lib/project-iam-policy';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { StorageBucketAccessControl } from '@cdktf/provider-google/lib/storage-bucket-access-control';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-// eslint-disable-next-line no-restricted-imports -- a deep path, as required; the root config's 'lib' pattern also matches deep paths
 import { StorageBucketIamPolicy } from '@cdktf/provider-google/lib/storage-bucket-iam-policy';
-import type { TerraformResource, TerraformStack } from 'cdktf';
+import type { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { KmsKey } from '../kms';
 import { Secret } from '../secret';
@@ -191,14 +182,34 @@ describe('labels-required', () => {
   });
 
   it('given provider default labels, when merged with the resource labels, then together they satisfy the rule', () => {
-    const stack = googleStack({ 'cost-center': 'cc-42' });
+    const stack = googleStack();
+    const provider = stack.node.findChild('google') as TerraformProvider;
+    provider.addOverride('default_labels', { 'cost-center': 'cc-42' });
     compliant.topic(stack, 't', { labels: { team: 'data' } });
     compliant.cluster(stack, 'c', { resourceLabels: { team: 'apps' } });
     expect(evaluatePolicy(stack, ctx)).toEqual([]);
   });
 
+  it('given a hyphenated provider default label key, when synthesized, then the snake_cased key cdktf writes is reported with the workaround', () => {
+    const stack = googleStack({ 'cost-center': 'cc-42', team: 'platform' });
+    compliant.topic(stack, 't');
+    expect(evaluatePolicy(stack, ctx)).toEqual([
+      expect.objectContaining({
+        message: 'missing required label cost-center (labels seen: cost_center, team)',
+        fix: expect.stringMatching(/'cost-center' became 'cost_center'.*addOverride\('default_labels'/),
+      }),
+    ]);
+  });
+
+  it('given hyphenated resource label keys, when synthesized, then they are kept as written', () => {
+    const stack = googleStack();
+    compliant.topic(stack, 't', { labels: { team: 'data', 'cost-center': 'cc-42' } });
+    expect(evaluatePolicy(stack, ctx)).toEqual([]);
+  });
+
   it('given a GKE cluster, when resource_labels lack a key, then it is caught', () => {
-    const stack = googleStack({ 'cost-center': 'cc-42' });
+    const stack = googleStack();
+    (stack.node.findChild('google') as TerraformProvider).addOverride('default_labels', { 'cost-center': 'cc-42' });
     const cluster = compliant.cluster(stack, 'c');
     expect(evaluatePolicy(stack, ctx)).toEqual([
       expect.objectContaining({ rule: 'labels-required', address: addressOf(cluster), fix: expect.stringMatching(/resource's resource_labels/) }),

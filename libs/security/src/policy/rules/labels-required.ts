@@ -17,9 +17,14 @@ export const labelsRequired: PolicyRule = {
     const missing = context.requiredLabels.filter((key) => !(key in merged));
     if (missing.length > 0) {
       const seen = Object.keys(merged).sort();
+      // cdktf snake_cases the keys of the provider's default_labels map: 'cost-center' is synthesized as 'cost_center'.
+      const mangled = missing.filter((key) => key.includes('-') && key.replace(/-/g, '_') in resource.providerDefaultLabels);
       findings.push({
         message: `missing required label${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (labels seen: ${seen.length > 0 ? seen.join(', ') : 'none'})`,
-        fix: `add ${missing.join(', ')} to the resource's ${attribute}, or to the google provider's default_labels (set from the environment config)`,
+        fix:
+          mangled.length > 0
+            ? `cdktf rewrites '-' to '_' in provider default_labels keys (${mangled.map((k) => `'${k}' became '${k.replace(/-/g, '_')}'`).join(', ')}): set them with provider.addOverride('default_labels', {...}), or add them to the resource's ${attribute}`
+            : `add ${missing.join(', ')} to the resource's ${attribute}, or to the google provider's default_labels (set from the environment config)`,
       });
     }
     for (const key of Object.keys(merged).sort()) {
