@@ -51,11 +51,23 @@ describe('Secret', () => {
     });
   });
 
-  it('given deletionProtection false and a project, when synthesized, then they are used', () => {
+  it('given deletionProtection false, a project and a description, when synthesized, then they are used', () => {
     const out = synthGoogle((scope) => {
-      new Secret(scope, 'db', { ...base, project: PROJECT, deletionProtection: false });
+      new Secret(scope, 'db', { ...base, project: PROJECT, deletionProtection: false, description: 'Password of the orders database' });
     });
-    expect(out.json).toHaveResourceWithProperties('google_secret_manager_secret', { project: PROJECT, deletion_protection: false });
+    expect(out.json).toHaveResourceWithProperties('google_secret_manager_secret', {
+      project: PROJECT,
+      deletion_protection: false,
+      annotations: { description: 'Password of the orders database' },
+    });
+  });
+
+  it('given an empty description, when synthesized, then no annotation is written', () => {
+    const out = synthGoogle((scope) => {
+      new Secret(scope, 'db', { ...base, description: '' });
+    });
+    const [secret] = Object.values(out.resourcesOf('google_secret_manager_secret'));
+    expect(secret).not.toHaveProperty('annotations');
   });
 
   it('given a grantee, when grantAccessor is called, then it gets secretAccessor on this secret only', () => {
@@ -83,6 +95,7 @@ describe('Secret', () => {
     [{ replicas: { 'europe-west1': { kmsKeyName: '' } } }, /replicas.europe-west1.kmsKeyName must be a KMS key id \(KmsKey.id\), got ""/],
     [{ replicas: { 'europe-west1': { kmsKeyName: 'my-key' } } }, /replicas.europe-west1.kmsKeyName 'my-key' is not a KMS key id/],
     [{ replicas: { 'europe-west1': { kmsKeyName: US_KEY } } }, /replicas.europe-west1.kmsKeyName '.*' is in location 'us-central1'; a replica's key must be in the replica's location 'europe-west1'/],
+    [{ description: 'x'.repeat(16_385) }, /Secret 'db': description is 16385 bytes; Secret Manager annotations hold at most 16384/],
     [{ secretId: 'db password' }, /Secret 'db': secretId 'db password' is invalid/],
     [{ labels: { Owner: 'x' } }, /Secret 'db': labels key 'Owner' is not a valid label key/],
     [{ rotationPeriod: '30d', rotationTopics: { t: 'projects/p/topics/t' } }, /rotationPeriod '30d' is not a duration in seconds/],

@@ -34,6 +34,11 @@ export interface SecretProps {
    */
   readonly replicas: Readonly<Record<string, SecretReplica>>;
   /**
+   * What the secret is for, stored as the `description` annotation (free text, unlike labels).
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
    * Labels on the secret (GCP label rules).
    * @default - no labels beyond the provider's default labels
    */
@@ -99,6 +104,9 @@ export class Secret extends Construct {
       }
     }
     validateLabels(owner, 'labels', props.labels);
+    if (props.description !== undefined && !unresolved(props.description) && Buffer.byteLength(props.description) > 16_384) {
+      throw new Error(`${owner}: description is ${Buffer.byteLength(props.description)} bytes; Secret Manager annotations hold at most 16384`);
+    }
 
     const topics = Object.entries(props.rotationTopics ?? {}).sort(([a], [b]) => a.localeCompare(b));
     for (const [key, topic] of topics) {
@@ -124,6 +132,7 @@ export class Secret extends Construct {
       secretId: props.secretId,
       project: props.project,
       labels: props.labels === undefined ? undefined : { ...props.labels },
+      annotations: props.description ? { description: props.description } : undefined,
       deletionProtection: props.deletionProtection ?? true,
       replication: {
         userManaged: {

@@ -52,7 +52,7 @@ export function environmentInputs(stackName: string): string[] {
 
 function lintTarget(): TargetConfiguration {
   return {
-    command: 'eslint {projectRoot}',
+    command: 'eslint --max-warnings 0 {projectRoot}',
     cache: true,
     inputs: [
       'default',
