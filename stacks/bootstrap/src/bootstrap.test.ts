@@ -51,3 +51,10 @@ describe('bootstrap stack', () => {
     for (const env of ['dev', 'staging', 'prod']) expect(stackIn(env).single('google_storage_bucket').force_destroy).toBe(false);
   });
 });
+
+describe('bootstrap stack teardown', () => {
+  it('lets only the drill destroy its state key', () => {
+    expect(stackIn('drill').single('google_kms_crypto_key').lifecycle).toEqual({ prevent_destroy: false });
+    expect(stackIn('prod').single('google_kms_crypto_key').lifecycle).toEqual({ prevent_destroy: true });
+  });
+});

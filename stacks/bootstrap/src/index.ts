@@ -22,6 +22,7 @@ export default defineStack({
     const stateKey = keyRing.addKey('state-key', {
       name: 'terraform-state',
       rotationPeriod: `${settings.keyRotationDays * 86_400}s`,
+      preventDestroy: env.kind !== 'drill',
     });
     const keyGrant = stateKey.grantEncryptDecrypt(`serviceAccount:${stack.serviceAgent('gs-project-accounts')}`);
 

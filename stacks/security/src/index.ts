@@ -48,6 +48,8 @@ export default defineStack({
         name: purpose,
         rotationPeriod: `${settings.keyRotationDays * 86_400}s`,
         protectionLevel: settings.protectionLevel,
+        // A drill tears its estate down; everywhere else a key outlives the data it encrypts.
+        preventDestroy: env.kind !== 'drill',
       });
       key.grantEncryptDecrypt(`serviceAccount:${stack.serviceAgent(agent)}`, `agent-${purpose}`);
       keys[purpose] = key;

@@ -67,3 +67,14 @@ describe('security stack', () => {
     }
   });
 });
+
+describe('security stack teardown', () => {
+  it('lets only the drill destroy its keys', () => {
+    for (const key of Object.values(stackIn('drill').resourcesOf('google_kms_crypto_key'))) {
+      expect(key.lifecycle).toEqual({ prevent_destroy: false });
+    }
+    for (const key of Object.values(stackIn('prod').resourcesOf('google_kms_crypto_key'))) {
+      expect(key.lifecycle).toEqual({ prevent_destroy: true });
+    }
+  });
+});
