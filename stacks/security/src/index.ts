@@ -31,7 +31,11 @@ const WORKLOADS = {
 } as const;
 
 function serviceAccountId(stack: PlatformStack, workload: string): string {
-  return `${stack.environment.name}-${workload}`.slice(0, 30);
+  const id = `${stack.environment.name}-${workload}`;
+  if (id.length > 30) {
+    throw new Error(`service account id '${id}' is longer than 30 characters: shorten the environment name '${stack.environment.name}'`);
+  }
+  return id;
 }
 
 /** Macro security baseline: keys, workload service accounts and secret containers. */
