@@ -1,3 +1,3 @@
 export { cdktfMatchers, type ResourceType } from './matchers';
-export { parseSynthesized, type ParsedStack, type ParsedStack as Synthesized } from './parsed-stack';
+export { parseEach, parseSynthesized, type ParsedStack, type ParsedStack as Synthesized } from './parsed-stack';
 export { synthesize, synthesizeScope } from './synthesized';

@@ -38,3 +38,8 @@ export function parseSynthesized(json: string): ParsedStack {
         : Object.keys(resource[type] ?? {}).length,
   };
 }
+
+/** Parses synthesized JSON by environment (as `synthesizeInEveryEnvironment` returns it). */
+export function parseEach(jsonByEnvironment: ReadonlyMap<string, string>): ReadonlyMap<string, ParsedStack> {
+  return new Map([...jsonByEnvironment].map(([environment, json]) => [environment, parseSynthesized(json)]));
+}

@@ -1,13 +1,12 @@
 import { findWorkspaceRoot } from '@platform/config';
 import { synthesizeInEveryEnvironment } from '@platform/core';
-import { parseSynthesized } from '@platform/testing';
+import { parseEach } from '@platform/testing';
 import { describe, expect, it } from 'vitest';
 import appService from './index';
 
-const environments = [...synthesizeInEveryEnvironment(appService, findWorkspaceRoot(import.meta.dirname))].map(
-  ([name, json]) => [name, parseSynthesized(json)] as const,
-);
-const stackIn = (name: string) => environments.find(([env]) => env === name)![1];
+const synthesized = parseEach(synthesizeInEveryEnvironment(appService, findWorkspaceRoot(import.meta.dirname)));
+const environments = [...synthesized];
+const stackIn = (name: string) => synthesized.get(name)!;
 
 describe('app-service stack', () => {
   it('synthesizes in every environment with the guardrails holding', () => {

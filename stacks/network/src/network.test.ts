@@ -1,12 +1,11 @@
 import { findWorkspaceRoot } from '@platform/config';
 import { synthesizeInEveryEnvironment } from '@platform/core';
-import { parseSynthesized } from '@platform/testing';
+import { parseEach } from '@platform/testing';
 import { describe, expect, it } from 'vitest';
 import network from './index';
 
-const environments = [...synthesizeInEveryEnvironment(network, findWorkspaceRoot(import.meta.dirname))].map(
-  ([name, json]) => [name, parseSynthesized(json)] as const,
-);
+const synthesized = parseEach(synthesizeInEveryEnvironment(network, findWorkspaceRoot(import.meta.dirname)));
+const environments = [...synthesized];
 
 describe('network stack', () => {
   it('synthesizes in every environment with the guardrails holding', () => {
