@@ -44,7 +44,7 @@ describe('platform Nx plugin', () => {
     expect(synth.command).toBe('tsx tools/cli/bin/platform.mts synth network');
     expect(synth.cache).toBe(true);
     expect(synth.outputs).toEqual(['{workspaceRoot}/dist/stacks/network']);
-    expect(synth.inputs).toEqual(expect.arrayContaining(['production', '^dependencyInputs', ...environmentInputs('network')]));
+    expect(synth.inputs).toEqual(expect.arrayContaining(['production', ...environmentInputs('network')]));
     expect(synth.metadata?.description).toMatch(/once per environment/);
   });
 
@@ -57,11 +57,26 @@ describe('platform Nx plugin', () => {
     expect(inputsOf('web')).not.toContain('network.yaml');
   });
 
-  it('makes a stack contribute nothing to its dependents hashes, and a library its production files', async () => {
-    const root = workspaceWith({ 'stacks/network/package.json': network, 'libs/networking/package.json': { name: '@platform/networking' } });
-    const projects = await inferProjects(root, ['stacks/network/package.json', 'libs/networking/package.json']);
-    expect(projects['stacks/network']!.namedInputs).toEqual({ dependencyInputs: [] });
-    expect(projects['libs/networking']!.namedInputs).toEqual({ dependencyInputs: ['production'] });
+  it('hashes the production files of the libraries a stack imports, transitively, and never another stack', async () => {
+    const root = workspaceWith({
+      'tsconfig.base.json': { compilerOptions: { paths: { '@platform/net': ['libs/net/src/index.ts'], '@platform/core': ['libs/core/src/index.ts'], '@platform/testing': ['libs/testing/src/index.ts'] } } },
+      'libs/net/package.json': { name: '@platform/net' },
+      'libs/net/src/index.ts': "import { x } from '@platform/core';\nexport const y = x;\n",
+      'libs/net/src/index.test.ts': "import '@platform/testing';\n",
+      'libs/core/package.json': { name: '@platform/core' },
+      'libs/core/src/index.ts': 'export const x = 1;\n',
+      'libs/testing/package.json': { name: '@platform/testing' },
+      'libs/testing/src/index.ts': 'export {};\n',
+      'stacks/network/package.json': network,
+      'stacks/network/src/index.ts': "import { y } from '@platform/net';\nexport default y;\n",
+      'stacks/network/src/network.test.ts': "import '@platform/testing';\n",
+    });
+    const projects = await inferProjects(root, ['stacks/network/package.json', 'libs/net/package.json']);
+    const targets = projects['stacks/network']!.targets!;
+    expect(targets.synth!.inputs).toContainEqual({ input: 'production', projects: ['@platform/core', '@platform/net'] });
+    expect(targets.test!.inputs).toContainEqual({ input: 'production', projects: ['@platform/core', '@platform/net', '@platform/testing'] });
+    expect(JSON.stringify(targets.synth!.inputs)).not.toContain('^');
+    expect(projects['libs/net']!.targets!.test!.inputs).toContainEqual({ input: 'production', projects: ['@platform/core', '@platform/testing'] });
   });
 
   it('infers no synth target for a library and writes test results where the check reads them', async () => {

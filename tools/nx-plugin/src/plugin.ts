@@ -13,6 +13,7 @@ import {
 import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
+import { libraryClosure, readAliasRoots } from './import-closure';
 
 /** Target names the plugin infers; every option is optional and has a default. */
 export interface PlatformPluginOptions {
@@ -64,23 +65,33 @@ function lintTarget(): TargetConfiguration {
   };
 }
 
-function typecheckTarget(): TargetConfiguration {
+/**
+ * Production files of the libraries a project imports, transitively. Listed explicitly rather
+ * than as `^production`: that would follow stack-to-stack edges too, and a producer stack's
+ * libraries would then invalidate its consumers' caches although consumers meet producers
+ * only through remote state at apply time.
+ */
+function libraryInputs(libraries: readonly string[]): { input: string; projects: string[] }[] {
+  return libraries.length > 0 ? [{ input: 'production', projects: [...libraries] }] : [];
+}
+
+function typecheckTarget(libraries: readonly string[]): TargetConfiguration {
   return {
     command: 'tsc -p {projectRoot}/tsconfig.json --noEmit',
     cache: true,
-    inputs: ['default', '^dependencyInputs', TOOLCHAIN_INPUTS],
+    inputs: ['default', ...libraryInputs(libraries), TOOLCHAIN_INPUTS],
     outputs: [],
     metadata: { description: 'Type-checks the project, tests included, with the strict base config.' },
   };
 }
 
-function testTarget(extraInputs: string[]): TargetConfiguration {
+function testTarget(libraries: readonly string[], extraInputs: string[]): TargetConfiguration {
   return {
     command: 'vitest run --dir {projectRoot} --reporter=default --reporter=json --outputFile.json=dist/test-results/{projectRoot}.json',
     cache: true,
     inputs: [
       'default',
-      '^dependencyInputs',
+      ...libraryInputs(libraries),
       '{workspaceRoot}/vitest.config.mts',
       ...extraInputs,
       { externalDependencies: ['vitest', 'cdktf', 'constructs', '@cdktf/provider-google'] },
@@ -90,13 +101,13 @@ function testTarget(extraInputs: string[]): TargetConfiguration {
   };
 }
 
-function synthTarget(stackName: string): TargetConfiguration {
+function synthTarget(stackName: string, libraries: readonly string[]): TargetConfiguration {
   return {
     command: `tsx ${SYNTH_ENTRY} synth ${stackName}`,
     cache: true,
     inputs: [
       'production',
-      '^dependencyInputs',
+      ...libraryInputs(libraries),
       ...environmentInputs(stackName),
       '{workspaceRoot}/tools/cli/src/synth/**/*.ts',
       '{workspaceRoot}/tools/cli/src/workspace.ts',
@@ -110,29 +121,32 @@ function synthTarget(stackName: string): TargetConfiguration {
   };
 }
 
+/** Libraries (by project name) a project imports: in production code, and including its tests. */
+export interface ProjectLibraries {
+  readonly production: readonly string[];
+  readonly withTests: readonly string[];
+}
+
 export function buildProjectConfiguration(
   manifest: ProjectManifest,
+  libraries: ProjectLibraries,
   options: NormalizedOptions,
 ): ProjectConfiguration {
   const targets: Record<string, TargetConfiguration> = {
     [options.lintTargetName]: lintTarget(),
-    [options.typecheckTargetName]: typecheckTarget(),
+    [options.typecheckTargetName]: typecheckTarget(libraries.withTests),
   };
   if (manifest.kind === 'stack') {
-    targets[options.synthTargetName] = synthTarget(manifest.name);
-    targets[options.testTargetName] = testTarget(environmentInputs(manifest.name));
+    targets[options.synthTargetName] = synthTarget(manifest.name, libraries.production);
+    targets[options.testTargetName] = testTarget(libraries.withTests, environmentInputs(manifest.name));
   } else {
-    targets[options.testTargetName] = testTarget([]);
+    targets[options.testTargetName] = testTarget(libraries.withTests, []);
   }
   return {
     root: manifest.root,
     name: manifest.name,
     projectType: manifest.kind === 'stack' ? 'application' : 'library',
     tags: [`type:${manifest.kind}`, ...manifest.tags],
-    // What a dependent's task hashes of this project. A stack's sources never change what
-    // its consumers synthesize (they meet only through remote state at apply time), so a
-    // stack contributes nothing and one stack's change never invalidates another's cache.
-    namedInputs: { dependencyInputs: manifest.kind === 'stack' ? [] : ['production'] },
     targets,
     metadata: { description: manifest.description },
   };
@@ -158,14 +172,28 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
     const cachePath = join(workspaceDataDirectory, `platform-plugin-${hashObject(options)}.json`);
     const cache = readCache(cachePath);
     const nextCache: Record<string, ProjectConfiguration> = {};
+    const aliasRoots = readAliasRoots(context.workspaceRoot);
+    const projectNames = new Map<string, string>();
+    const nameOf = (root: string) => {
+      if (!projectNames.has(root)) {
+        const file = join(context.workspaceRoot, root, 'package.json');
+        projectNames.set(root, existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name ?? root) : root);
+      }
+      return projectNames.get(root)!;
+    };
     try {
       return await createNodesFromFiles(
         (manifestFile) => {
           const root = dirname(manifestFile);
           const text = readFileSync(join(context.workspaceRoot, manifestFile), 'utf8');
-          const key = hashObject({ manifestFile, text });
+          const libraries: ProjectLibraries = {
+            production: libraryClosure(context.workspaceRoot, root, false, aliasRoots).map(nameOf),
+            withTests: libraryClosure(context.workspaceRoot, root, true, aliasRoots).map(nameOf),
+          };
+          const key = hashObject({ manifestFile, text, libraries });
           const project =
-            cache[key] ?? buildProjectConfiguration(readProjectManifest(manifestFile, text, kindOf(root)), options);
+            cache[key] ??
+            buildProjectConfiguration(readProjectManifest(manifestFile, text, kindOf(root)), libraries, options);
           nextCache[key] = project;
           return { projects: { [root]: project } };
         },

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { copyWorkspace, removeWorkspaceCopy } from '../testing/workspace-copy';
+import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
 import { extractShellCommands, readDocCommands, type DocCommand } from './doc-commands';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { copyWorkspace, removeWorkspaceCopy } from '../testing/workspace-copy';
+import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
 import { renderSummary, summarize } from './check-command';
 import { markdownTable } from './markdown';
 

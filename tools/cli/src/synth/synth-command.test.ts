@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { copyWorkspace, readTree, removeWorkspaceCopy } from '../testing/workspace-copy';
+import { copyWorkspace, readTree, removeWorkspaceCopy } from '@platform/testing';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 

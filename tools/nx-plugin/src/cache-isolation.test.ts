@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
+
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+
+/** Environment of a fresh shell: none of the variables of an Nx task this test may run inside. */
+function freshEnvironment(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
+  return { ...env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
+}
+
+/** Runs synth for every stack through Nx and returns the projects whose synth really ran (not from cache). */
+function synthesizedProjects(cwd: string): string[] {
+  const result = spawnSync('npx', ['nx', 'run-many', '-t', 'synth', '--outputStyle=static'], { cwd, encoding: 'utf8', env: freshEnvironment() });
+  expect(result.status, result.stdout + result.stderr).toBe(0);
+  return [...result.stdout.matchAll(/^> nx run ([\w-]+):synth(.*)$/gm)]
+    .filter(([, , rest]) => !/cache/.test(rest!))
+    .map(([, project]) => project!)
+    .sort();
+}
+
+describe('Nx cache isolation of inferred synth targets', () => {
+  let copy: string;
+  beforeAll(() => {
+    copy = copyWorkspace(WORKSPACE, undefined, 'cache');
+    expect(synthesizedProjects(copy)).toEqual(['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security']);
+  }, 180_000);
+  afterAll(() => removeWorkspaceCopy(copy));
+
+  it('replays every synth from the cache when nothing changed', () => {
+    expect(synthesizedProjects(copy)).toEqual([]);
+  }, 120_000);
+
+  it("re-runs only the stack whose settings file changed in one environment", () => {
+    appendFileSync(join(copy, 'environments/prod/database.yaml'), '# comment that changes the file\n');
+    expect(synthesizedProjects(copy)).toEqual(['database']);
+  }, 120_000);
+
+  it('re-runs only the producer when a producer stack changes, never its consumers', () => {
+    appendFileSync(join(copy, 'stacks/network/src/settings.ts'), '\n// a change to the producer\n');
+    expect(synthesizedProjects(copy)).toEqual(['network']);
+  }, 120_000);
+
+  it('re-runs the stacks that import a library when the library changes, and only those', () => {
+    appendFileSync(join(copy, 'libs/networking/src/cidr.ts'), '\n// a change to the library\n');
+    expect(synthesizedProjects(copy)).toEqual(['network']);
+  }, 120_000);
+
+  it('re-runs every stack when an environment-wide file changes', () => {
+    appendFileSync(join(copy, 'environments/dev/environment.yaml'), '# comment\n');
+    expect(synthesizedProjects(copy)).toEqual(['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security']);
+  }, 180_000);
+});
