@@ -40,10 +40,14 @@ const s3State = z.strictObject({
   /** Folder inside the bucket; each stack's state lives under `<prefix>/<stack>/terraform.tfstate`. */
   prefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'must be a relative folder path').default('stacks'),
   /**
-   * S3-compatible endpoint (a local server, the GCS interoperability endpoint). Part of the
-   * synthesized remote-state reads, so it must be the same on every machine.
+   * S3-compatible endpoint (a local server, the GCS interoperability endpoint), or `runtime`
+   * when it is known only when the engine runs (a drill's local server on a free port): then
+   * init receives it as backend configuration and remote-state reads take it from the
+   * `state_endpoint` variable (TF_VAR_state_endpoint). Omitted for AWS S3 itself.
    */
-  endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  endpoint: z
+    .union([z.url({ protocol: /^https?$/ }), z.literal('runtime')], { error: "must be an http(s) URL or 'runtime'" })
+    .optional(),
 });
 
 export const environmentSchema = z.strictObject({

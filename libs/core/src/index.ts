@@ -1,5 +1,5 @@
 export { PlatformStack, REQUIRED_LABELS, type PlatformStackProps } from './platform-stack';
 export { defineStack, type StackDefinition } from './stack-definition';
-export { configureStateBackend, remoteStateOf, s3StateKey } from './state-backend';
+export { configureStateBackend, remoteStateOf, s3StateKey, STATE_ENDPOINT_VARIABLE } from './state-backend';
 export { PolicyViolationError, synthesizeStack, type SynthesizedStack } from './synthesize';
 export { synthesizeInEveryEnvironment } from './environments';

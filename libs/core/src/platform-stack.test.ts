@@ -110,6 +110,25 @@ describe('PlatformStack', () => {
     });
   });
 
+  it('takes a runtime S3 endpoint at init for the backend and from a variable for remote-state reads', () => {
+    const runtimeEnv: EnvironmentConfig = { ...s3Env, state: { ...s3Env.state, endpoint: 'runtime' } as EnvironmentConfig['state'] };
+    const stack = new PlatformStack(Testing.app(), { stackName: 'web', environment: runtimeEnv });
+    stack.upstream(networkContract, ['vpcId']);
+    const parsed = synth(stack);
+    const backend = (parsed.terraform.backend as { s3: Record<string, unknown> }).s3;
+    expect(backend.endpoints).toBeUndefined();
+    expect(backend.use_path_style).toBe(true);
+    expect(parsed.data.terraform_remote_state!['upstream-network']).toMatchObject({
+      config: { endpoints: { s3: '${var.state_endpoint}' } },
+    });
+    expect(JSON.parse(parsed.json).variable).toEqual({ state_endpoint: expect.objectContaining({ type: 'string' }) });
+  });
+
+  it('configures no google provider for an offline stack', () => {
+    const stack = new PlatformStack(Testing.app(), { stackName: 'fixture', environment: s3Env, cloud: 'none' });
+    expect(synth(stack).provider).toEqual({});
+  });
+
   it('names the service agent of a Google service from the project number, with no API lookup', () => {
     expect(stackIn(gcsEnv).serviceAgent('gcp-sa-cloud-sql')).toBe('service-123456@gcp-sa-cloud-sql.iam.gserviceaccount.com');
   });

@@ -20,6 +20,11 @@ export interface PlatformStackProps {
   /** The stack's name: its folder under stacks/. */
   readonly stackName: string;
   readonly environment: EnvironmentConfig;
+  /**
+   * `none` for stacks whose providers work offline (fixtures, drills): no google provider.
+   * @default 'google'
+   */
+  readonly cloud?: 'google' | 'none';
 }
 
 /**
@@ -40,14 +45,16 @@ export class PlatformStack extends TerraformStack {
     this.stackName = props.stackName;
     this.environment = props.environment;
     const env = props.environment;
-    const provider = new GoogleProvider(this, 'google', { project: env.project, region: env.region });
-    // Set as a raw override: cdktf snake-cases the keys of the defaultLabels prop (managed-by -> managed_by).
-    provider.addOverride('default_labels', {
-      ...env.labels,
-      environment: env.name,
-      stack: props.stackName,
-      'managed-by': 'cdktf',
-    });
+    if ((props.cloud ?? 'google') === 'google') {
+      const provider = new GoogleProvider(this, 'google', { project: env.project, region: env.region });
+      // Set as a raw override: cdktf snake-cases the keys of the defaultLabels prop (managed-by -> managed_by).
+      provider.addOverride('default_labels', {
+        ...env.labels,
+        environment: env.name,
+        stack: props.stackName,
+        'managed-by': 'cdktf',
+      });
+    }
     configureStateBackend(this, env.state, props.stackName);
     this.policyContext = { environment: env.name, tier: env.tier, requiredLabels: [...REQUIRED_LABELS] };
     applyPolicy(this, this.policyContext);

@@ -10,6 +10,11 @@ export interface StackDefinition<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly description: string;
   readonly settings: S;
+  /**
+   * `none` for stacks whose providers work offline: no google provider is configured.
+   * @default 'google'
+   */
+  readonly cloud?: 'google' | 'none';
   build(stack: PlatformStack, settings: z.output<S>): void;
 }
 

@@ -3,8 +3,9 @@ import {
   DataTerraformRemoteStateS3,
   GcsBackend,
   S3Backend,
+  TerraformStack,
+  TerraformVariable,
   type TerraformRemoteState,
-  type TerraformStack,
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StateConfig } from '@platform/config';
@@ -16,11 +17,14 @@ export function s3StateKey(state: S3State, stack: string): string {
   return `${state.prefix}/${stack}/terraform.tfstate`;
 }
 
+/** Name of the variable remote-state reads take a runtime S3 endpoint from. */
+export const STATE_ENDPOINT_VARIABLE = 'state_endpoint';
+
 /** Settings an S3-compatible endpoint (local server, GCS interoperability) needs; none are secrets. */
-function s3CompatibleSettings(state: S3State): Record<string, unknown> {
+function s3CompatibleSettings(state: S3State, endpoint: string | undefined): Record<string, unknown> {
   if (!state.endpoint) return {};
   return {
-    endpoints: { s3: state.endpoint },
+    ...(endpoint ? { endpoints: { s3: endpoint } } : {}),
     use_path_style: true,
     skip_credentials_validation: true,
     skip_region_validation: true,
@@ -42,7 +46,22 @@ export function configureStateBackend(stack: TerraformStack, state: StateConfig,
   const backend = new S3Backend(stack, { bucket: state.bucket, key: s3StateKey(state, stackName), region: state.region, encrypt: true });
   // Locks with a conditional write (If-None-Match) in the bucket itself; cdktf 0.21 lacks the prop.
   backend.addOverride('use_lockfile', true);
-  for (const [key, value] of Object.entries(s3CompatibleSettings(state))) backend.addOverride(key, value);
+  // A runtime endpoint is passed to init as backend configuration (-backend-config).
+  const endpoint = state.endpoint === 'runtime' ? undefined : state.endpoint;
+  for (const [key, value] of Object.entries(s3CompatibleSettings(state, endpoint))) backend.addOverride(key, value);
+}
+
+function runtimeEndpointVariable(scope: Construct): string {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(STATE_ENDPOINT_VARIABLE) as TerraformVariable | undefined;
+  const variable =
+    existing ??
+    new TerraformVariable(stack, STATE_ENDPOINT_VARIABLE, {
+      type: 'string',
+      description: 'S3-compatible endpoint of the state store, known only at run time (TF_VAR_state_endpoint).',
+    });
+  variable.overrideLogicalId(STATE_ENDPOINT_VARIABLE);
+  return variable.stringValue;
 }
 
 /** A read of another stack's state through the same backend. */
@@ -51,6 +70,7 @@ export function remoteStateOf(scope: Construct, id: string, state: StateConfig, 
     return new DataTerraformRemoteStateGcs(scope, id, { bucket: state.bucket, prefix: `${state.prefix}/${stackName}` });
   }
   const remote = new DataTerraformRemoteStateS3(scope, id, { bucket: state.bucket, key: s3StateKey(state, stackName), region: state.region });
-  for (const [key, value] of Object.entries(s3CompatibleSettings(state))) remote.addOverride(`config.${key}`, value);
+  const endpoint = state.endpoint === 'runtime' ? runtimeEndpointVariable(scope) : state.endpoint;
+  for (const [key, value] of Object.entries(s3CompatibleSettings(state, endpoint))) remote.addOverride(`config.${key}`, value);
   return remote;
 }

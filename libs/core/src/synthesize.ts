@@ -49,7 +49,7 @@ export function synthesizeStack<S extends z.ZodType>(
   const outdir = mkdtempSync(join(tmpdir(), `synth-${definition.name}-`));
   try {
     const app = new App({ outdir, stackTraces: false });
-    const stack = new PlatformStack(app, { stackName: definition.name, environment });
+    const stack = new PlatformStack(app, { stackName: definition.name, environment, cloud: definition.cloud ?? 'google' });
     definition.build(stack, settings);
     try {
       app.synth();

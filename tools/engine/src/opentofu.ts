@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { $ } from 'zx';
+import { platformCacheDir } from './cache-dir';
+import { buildGoProgram, GoToolchainMissingError } from './go-build';
+import type { PinnedVersions } from './versions';
+
+export interface Engine {
+  /** `tofu` (or `terraform` when selected). */
+  readonly kind: 'opentofu' | 'terraform';
+  readonly binary: string;
+  readonly version: string;
+  /** Where it came from, for the progress line and reports. */
+  readonly source: 'path' | 'cache' | 'built';
+}
+
+/** Version an engine binary reports through `version -json`, or undefined if it does not run. */
+export async function engineVersion(binary: string): Promise<string | undefined> {
+  const result = await $({ nothrow: true, quiet: true })`${binary} version -json`;
+  if (result.exitCode !== 0) return undefined;
+  try {
+    return (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function which(command: string): Promise<string | undefined> {
+  const result = await $({ nothrow: true, quiet: true })`command -v ${command}`;
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+export function cachedOpenTofuPath(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(platformCacheDir(env), 'opentofu', version, 'tofu');
+}
+
+export interface EnsureEngineOptions {
+  readonly versions: PinnedVersions;
+  readonly log: (line: string) => void;
+  /** `terraform` selects a Terraform >= 1.7 from PATH instead of the pinned OpenTofu. */
+  readonly engine?: 'opentofu' | 'terraform';
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+/**
+ * Makes the engine available: `tofu` from PATH if it is the pinned version, else the copy
+ * built earlier into the cache, else a build with the Go toolchain from the module proxy.
+ */
+export async function ensureEngine(options: EnsureEngineOptions): Promise<Engine> {
+  const { versions, log } = options;
+  if (options.engine === 'terraform') {
+    const binary = await which('terraform');
+    const version = binary ? await engineVersion(binary) : undefined;
+    if (!binary || !version) throw new Error('engine terraform selected, but no working terraform is on PATH');
+    if (compareVersions(version, '1.7.0') < 0) throw new Error(`engine terraform selected, but terraform ${version} is older than 1.7`);
+    log(`engine: terraform ${version} from PATH (${binary})`);
+    return { kind: 'terraform', binary, version, source: 'path' };
+  }
+
+  const pinned = versions.opentofu.version;
+  const onPath = await which('tofu');
+  const pathVersion = onPath ? await engineVersion(onPath) : undefined;
+  if (onPath && pathVersion === pinned) {
+    log(`engine: OpenTofu ${pinned} from PATH (${onPath})`);
+    return { kind: 'opentofu', binary: onPath, version: pinned, source: 'path' };
+  }
+  const cached = cachedOpenTofuPath(pinned, options.env);
+  if (existsSync(cached) && (await engineVersion(cached)) === pinned) {
+    log(`engine: OpenTofu ${pinned} from the cache (${cached})`);
+    return { kind: 'opentofu', binary: cached, version: pinned, source: 'cache' };
+  }
+  log(
+    `engine: OpenTofu ${pinned} is ${onPath ? `not the tofu on PATH (${onPath} is ${pathVersion ?? 'unknown'})` : 'not on PATH'} ` +
+      'and not cached yet: building it with the Go toolchain (several minutes, once per machine)',
+  );
+  try {
+    const built = await buildGoProgram(versions.opentofu, cached, log);
+    const version = await engineVersion(built.binary);
+    if (version !== pinned) throw new Error(`the built tofu reports version ${version ?? 'nothing'}, expected ${pinned}`);
+    log(`engine: built OpenTofu ${pinned} in ${built.seconds.toFixed(0)} s${built.peakMemoryMiB ? `, peak ${built.peakMemoryMiB} MiB` : ''}`);
+    return { kind: 'opentofu', binary: built.binary, version: pinned, source: 'built' };
+  } catch (error) {
+    if (error instanceof GoToolchainMissingError) {
+      throw new Error(
+        `OpenTofu ${pinned} is needed: put tofu ${pinned} on PATH, or install the Go toolchain so it can be built (${error.message})`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,183 @@
+import { $, type ProcessOutput } from 'zx';
+import type { Engine } from './opentofu';
+
+/** One diagnostic from the engine's `-json` output, as the engine wrote it. */
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly summary: string;
+  readonly detail: string;
+  readonly address?: string;
+  readonly range?: { readonly filename: string; readonly start: { readonly line: number } };
+}
+
+export interface ChangeSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly remove: number;
+}
+
+/** The engine refused or failed; carries its own diagnostics. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly command: string,
+    readonly diagnostics: readonly Diagnostic[],
+    readonly output: string,
+  ) {
+    super(
+      `${command} failed: ${
+        diagnostics
+          .filter((d) => d.severity === 'error')
+          .map((d) => `${d.summary}${d.detail ? `: ${d.detail.split('\n')[0]}` : ''}`)
+          .join('; ') || output.trim().split('\n').slice(-5).join(' / ')
+      }`,
+    );
+  }
+
+  /** True when another run holds the state lock. */
+  get isStateLocked(): boolean {
+    return this.diagnostics.some((d) => /state lock/i.test(d.summary));
+  }
+}
+
+export interface EngineSession {
+  readonly engine: Engine;
+  /** TF_CLI_CONFIG_FILE: installs providers only from the filesystem mirror. */
+  readonly cliConfigFile: string;
+  /** Extra environment, e.g. S3 credentials for the state backend. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+interface JsonLine {
+  type?: string;
+  '@level'?: string;
+  '@message'?: string;
+  diagnostic?: { severity: 'error' | 'warning'; summary: string; detail?: string; address?: string; range?: Diagnostic['range'] };
+  changes?: ChangeSummary & { operation?: string };
+}
+
+export function parseJsonLines(text: string): JsonLine[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as JsonLine];
+      } catch {
+        return [];
+      }
+    });
+}
+
+export function diagnosticsOf(lines: readonly JsonLine[]): Diagnostic[] {
+  return lines
+    .filter((line) => line.type === 'diagnostic' && line.diagnostic)
+    .map((line) => ({
+      severity: line.diagnostic!.severity,
+      summary: line.diagnostic!.summary,
+      detail: line.diagnostic!.detail ?? '',
+      ...(line.diagnostic!.address ? { address: line.diagnostic!.address } : {}),
+      ...(line.diagnostic!.range ? { range: line.diagnostic!.range } : {}),
+    }));
+}
+
+/** Runs the engine in one working directory (a synthesized stack), always with `-json` where it exists. */
+export class EngineRunner {
+  constructor(
+    readonly session: EngineSession,
+    readonly workdir: string,
+  ) {}
+
+  private async run(args: readonly string[], options: { okExitCodes?: readonly number[] } = {}): Promise<ProcessOutput> {
+    const env = {
+      ...process.env,
+      ...this.session.env,
+      TF_CLI_CONFIG_FILE: this.session.cliConfigFile,
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+    };
+    const result = await $({ cwd: this.workdir, env, nothrow: true, quiet: true })`${this.session.engine.binary} ${args}`;
+    const ok = options.okExitCodes ?? [0];
+    if (!ok.includes(result.exitCode ?? -1)) {
+      const lines = parseJsonLines(result.stdout);
+      const diagnostics = diagnosticsOf(lines);
+      throw new EngineError(`${this.session.engine.kind === 'opentofu' ? 'tofu' : 'terraform'} ${args[0]}`, diagnostics, `${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  /** `init`; without a backend for validation, or with a backend configuration file. */
+  async init(options: { backend: boolean; backendConfigFile?: string }): Promise<void> {
+    const args = ['init', '-input=false', '-no-color'];
+    if (!options.backend) args.push('-backend=false');
+    if (options.backendConfigFile) args.push(`-backend-config=${options.backendConfigFile}`);
+    await this.run(args);
+  }
+
+  async validate(): Promise<{ valid: boolean; diagnostics: Diagnostic[] }> {
+    const result = await this.run(['validate', '-json', '-no-color'], { okExitCodes: [0, 1] });
+    const parsed = JSON.parse(result.stdout) as { valid: boolean; diagnostics: JsonLine['diagnostic'][] };
+    return {
+      valid: parsed.valid,
+      diagnostics: (parsed.diagnostics ?? []).map((d) => ({
+        severity: d!.severity,
+        summary: d!.summary,
+        detail: d!.detail ?? '',
+        ...(d!.range ? { range: d!.range } : {}),
+      })),
+    };
+  }
+
+  /** `plan -out`, returning the change summary and whether anything would change. */
+  async plan(options: { out: string; refreshOnly?: boolean; destroy?: boolean; vars?: Readonly<Record<string, string>> }): Promise<{
+    changes: ChangeSummary;
+    hasChanges: boolean;
+    diagnostics: Diagnostic[];
+  }> {
+    const args = ['plan', '-input=false', '-json', '-detailed-exitcode', `-out=${options.out}`];
+    if (options.refreshOnly) args.push('-refresh-only');
+    if (options.destroy) args.push('-destroy');
+    for (const [name, value] of Object.entries(options.vars ?? {})) args.push(`-var=${name}=${value}`);
+    const result = await this.run(args, { okExitCodes: [0, 2] });
+    const lines = parseJsonLines(result.stdout);
+    const summary = [...lines].reverse().find((line) => line.type === 'change_summary')?.changes;
+    return {
+      changes: { add: summary?.add ?? 0, change: summary?.change ?? 0, remove: summary?.remove ?? 0 },
+      hasChanges: result.exitCode === 2,
+      diagnostics: diagnosticsOf(lines),
+    };
+  }
+
+  /** The engine's JSON rendering of a saved plan (`show -json`). */
+  async showPlan(planFile: string): Promise<Record<string, unknown>> {
+    const result = await this.run(['show', '-json', planFile]);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  async apply(planFile: string): Promise<ChangeSummary> {
+    const result = await this.run(['apply', '-input=false', '-json', planFile]);
+    const summary = parseJsonLines(result.stdout).find((line) => line.type === 'change_summary')?.changes;
+    return { add: summary?.add ?? 0, change: summary?.change ?? 0, remove: summary?.remove ?? 0 };
+  }
+
+  async destroy(vars: Readonly<Record<string, string>> = {}): Promise<ChangeSummary> {
+    const args = ['destroy', '-auto-approve', '-input=false', '-json'];
+    for (const [name, value] of Object.entries(vars)) args.push(`-var=${name}=${value}`);
+    const result = await this.run(args);
+    const summary = parseJsonLines(result.stdout).find((line) => line.type === 'change_summary')?.changes;
+    return { add: summary?.add ?? 0, change: summary?.change ?? 0, remove: summary?.remove ?? 0 };
+  }
+
+  /** Output values by name (`output -json`). */
+  async outputs(): Promise<Record<string, { value: unknown; sensitive: boolean; type: unknown }>> {
+    const result = await this.run(['output', '-json']);
+    return JSON.parse(result.stdout) as Record<string, { value: unknown; sensitive: boolean; type: unknown }>;
+  }
+
+  /** Resource addresses in state (`state list`), empty when there is no state. */
+  async stateAddresses(): Promise<string[]> {
+    const result = await this.run(['state', 'list'], { okExitCodes: [0, 1] });
+    return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean) : [];
+  }
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** A Go program built from the module proxy: which module, which version, which package, how. */
+const goProgram = z.strictObject({
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a release version such as 1.11.14'),
+  module: z.string().regex(/^[a-z0-9.-]+\/[\w./-]+$/, 'must be a Go module path'),
+  moduleVersion: z.string().regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+incompatible)?$/, 'must be a Go module version'),
+  package: z.string().startsWith('.', 'must be a package path relative to the module root'),
+  ldflags: z.array(z.string()).default([]),
+});
+
+const versionsSchema = z.strictObject({
+  $comment: z.string().optional(),
+  opentofu: goProgram,
+  providers: z.record(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <namespace>/<type>'), goProgram),
+  s3Server: goProgram.extend({ name: z.string() }),
+});
+
+export type GoProgram = z.output<typeof goProgram>;
+export type PinnedVersions = z.output<typeof versionsSchema>;
+
+/** The one file that pins the engine, the providers and the S3 server. */
+export const VERSIONS_FILE = 'tools/engine/versions.json';
+
+export function readPinnedVersions(workspaceRoot: string): PinnedVersions {
+  const text = readFileSync(join(workspaceRoot, VERSIONS_FILE), 'utf8');
+  const result = versionsSchema.safeParse(JSON.parse(text));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`${VERSIONS_FILE}: key '${issue.path.join('.')}' ${issue.message}`);
+  }
+  return result.data;
+}
