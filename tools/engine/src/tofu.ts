@@ -130,7 +130,13 @@ export class EngineRunner {
   }
 
   /** `plan -out`, returning the change summary and whether anything would change. */
-  async plan(options: { out: string; refreshOnly?: boolean; destroy?: boolean; vars?: Readonly<Record<string, string>> }): Promise<{
+  async plan(options: {
+    out: string;
+    refreshOnly?: boolean;
+    destroy?: boolean;
+    replace?: readonly string[];
+    vars?: Readonly<Record<string, string>>;
+  }): Promise<{
     changes: ChangeSummary;
     hasChanges: boolean;
     diagnostics: Diagnostic[];
@@ -138,6 +144,7 @@ export class EngineRunner {
     const args = ['plan', '-input=false', '-json', '-detailed-exitcode', `-out=${options.out}`];
     if (options.refreshOnly) args.push('-refresh-only');
     if (options.destroy) args.push('-destroy');
+    for (const address of options.replace ?? []) args.push(`-replace=${address}`);
     for (const [name, value] of Object.entries(options.vars ?? {})) args.push(`-var=${name}=${value}`);
     const result = await this.run(args, { okExitCodes: [0, 2] });
     const lines = parseJsonLines(result.stdout);

@@ -1,0 +1,36 @@
+#!/usr/bin/env -S npx tsx
+// Makes the pinned engine and providers available (PATH, cache, or a Go build).
+import { Command } from 'commander';
+import { findWorkspaceRoot } from '@platform/config';
+import { setupEngine } from '../src/setup';
+
+const program = new Command('setup-engine')
+  .description('Make the pinned OpenTofu and providers available: tofu from PATH if pinned, else the cache, else a Go build.')
+  .option('--engine <engine>', 'opentofu (pinned, default) or terraform (>= 1.7 from PATH)', 'opentofu')
+  .option('--provider <source...>', 'only these providers, e.g. hashicorp/time (default: every pinned provider)')
+  .option('--json', 'print the result as JSON')
+  .action(async (options: { engine: string; provider?: string[]; json?: boolean }) => {
+    if (options.engine !== 'opentofu' && options.engine !== 'terraform') {
+      throw new Error(`--engine must be opentofu or terraform, got '${options.engine}'`);
+    }
+    const result = await setupEngine({
+      workspaceRoot: findWorkspaceRoot(),
+      log: (line) => console.error(line),
+      engine: options.engine,
+      ...(options.provider ? { providers: options.provider } : {}),
+    });
+    if (options.json) console.log(JSON.stringify(result, null, 2));
+    else console.log(`engine ready: ${result.engine.binary} (${result.engine.version}); TF_CLI_CONFIG_FILE=${result.cliConfigFile}`);
+    const missing = result.providers.filter((p) => p.state === 'unavailable');
+    if (missing.length > 0) {
+      console.error(`unavailable providers: ${missing.map((p) => `${p.source} ${p.version}`).join(', ')} (stacks that need them cannot be validated or planned here)`);
+      process.exitCode = 2;
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

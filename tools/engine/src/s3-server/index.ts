@@ -1,0 +1,16 @@
+// The local S3 server (versitygw, built from the Go module proxy) that tests and scripts start on 127.0.0.1.
+export { cachedS3ServerPath, ensureS3Server, s3ServerVersion, type EnsureS3ServerOptions, type S3ServerBinary } from './install';
+export {
+  bucketNameProblem,
+  S3_SERVER_HOST,
+  S3_SERVER_REGION,
+  S3ServerStartError,
+  startS3Server,
+  type RunningS3Server,
+  type S3ServerExit,
+  type StartS3ServerOptions,
+  validateS3ServerOptions,
+} from './server';
+export { pickFreePort } from './free-port';
+export { s3ErrorCode, s3Request, s3Url, type S3Call, type S3Reply, type S3Target } from './s3-request';
+export { signRequest, type RequestToSign, type SigningCredentials } from './sigv4';

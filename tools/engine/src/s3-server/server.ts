@@ -1,0 +1,351 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pickFreePort } from './free-port';
+import { s3Request, type S3Target } from './s3-request';
+
+/** The only address the local server ever listens on. */
+export const S3_SERVER_HOST = '127.0.0.1';
+export const S3_SERVER_REGION = 'us-east-1';
+/** Unauthenticated readiness path (`versitygw --health`); `_` keeps it clear of bucket names. */
+const HEALTH_PATH = '/_health';
+/** Inside a data dir: the gateway root (one directory per bucket) and the version store. */
+const ROOT_SUBDIR = 'buckets';
+const VERSIONS_SUBDIR = 'versions';
+const OUTPUT_LINES_KEPT = 40;
+const PORT_ATTEMPTS = 3;
+
+export interface StartS3ServerOptions {
+  /** The versitygw binary, e.g. from `ensureS3Server()`. */
+  readonly binary: string;
+  /**
+   * Where buckets and object versions live (`<dataDir>/buckets`, `<dataDir>/versions`); its
+   * filesystem must support user extended attributes. Kept on stop.
+   * @default - a new temporary directory, removed on stop
+   */
+  readonly dataDir?: string;
+  /**
+   * The server listens on this loopback address only; nothing else is accepted.
+   * @default '127.0.0.1'
+   */
+  readonly host?: typeof S3_SERVER_HOST;
+  /** @default 0 - a free port on 127.0.0.1 */
+  readonly port?: number;
+  /** @default - a random access key */
+  readonly accessKey?: string;
+  /** @default - a random secret key */
+  readonly secretKey?: string;
+  /** Buckets that exist once the server is ready (existing ones are kept). @default [] */
+  readonly buckets?: readonly string[];
+  /** Turn on object versioning for the buckets (the gateway gets a version store either way when true). @default true */
+  readonly versioned?: boolean;
+  /** How long to wait for the server to answer before giving up. @default 20_000 */
+  readonly readyTimeoutMs?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL. @default 5_000 */
+  readonly stopGraceMs?: number;
+}
+
+export interface S3ServerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all. */
+  readonly error?: Error;
+}
+
+export interface RunningS3Server extends S3Target {
+  /** `http://127.0.0.1:<port>` (path-style addressing). */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly region: typeof S3_SERVER_REGION;
+  readonly dataDir: string;
+  readonly pid: number;
+  /** The buckets created (or found) at start. */
+  readonly buckets: readonly string[];
+  /** Settles when the server process ends, whether by stop() or not. */
+  readonly exited: Promise<S3ServerExit>;
+  /** The server's last output lines (stdout and stderr), for error messages. */
+  outputTail(): string;
+  /** SIGTERM, SIGKILL after the grace period, wait for the exit; removes a temporary data dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export class S3ServerStartError extends Error {
+  override readonly name = 'S3ServerStartError';
+}
+
+/** S3 bucket naming rules, as versitygw enforces them by default. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'must be 3 to 63 characters long';
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+    return 'must use only lowercase letters, digits, dots and hyphens, and start and end with a letter or digit';
+  }
+  if (name.includes('..')) return 'must not contain two adjacent dots';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address';
+  return undefined;
+}
+
+/** Checks the options that need no binary; startS3Server() runs it first, scripts may call it before a long build. */
+export function validateS3ServerOptions(options: Omit<StartS3ServerOptions, 'binary'>): void {
+  const host: string = options.host ?? S3_SERVER_HOST;
+  if (host !== S3_SERVER_HOST) {
+    throw new S3ServerStartError(`host '${host}' is not allowed: the local S3 server listens on ${S3_SERVER_HOST} only`);
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new S3ServerStartError(`port ${String(options.port)} is not a TCP port: use 1-65535, or 0 for a free one`);
+  }
+  for (const [option, value] of [['accessKey', options.accessKey], ['secretKey', options.secretKey]] as const) {
+    if (value !== undefined && !/^[\x21-\x7e]{3,128}$/.test(value)) {
+      throw new S3ServerStartError(`${option} must be 3 to 128 printable characters without spaces`);
+    }
+  }
+  for (const bucket of options.buckets ?? []) {
+    const problem = bucketNameProblem(bucket);
+    if (problem) throw new S3ServerStartError(`bucket '${bucket}' is not a valid S3 bucket name: it ${problem}`);
+  }
+}
+
+/** Servers started by this process, killed on exit so a crashed test never leaves one running. */
+const live = new Set<{ child: ChildProcess; tempDataDir: string | undefined }>();
+let exitHandlerInstalled = false;
+
+function killAllOnExit(): void {
+  for (const entry of live) {
+    try {
+      entry.child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+    if (entry.tempDataDir) rmSync(entry.tempDataDir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
+/** The child's environment: ours, minus anything versitygw would read as configuration. */
+function serverEnv(accessKey: string, secretKey: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('VGW_') && !name.startsWith('ROOT_')) env[name] = value;
+  }
+  // Credentials travel in the environment, not argv, so they do not show up in `ps`.
+  env.ROOT_ACCESS_KEY_ID = accessKey;
+  env.ROOT_SECRET_ACCESS_KEY = secretKey;
+  return env;
+}
+
+class OutputTail {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  push(chunk: Buffer): void {
+    const parts = (this.partial + chunk.toString('utf8')).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const line of parts) if (line.trim()) this.lines.push(line);
+    if (this.lines.length > OUTPUT_LINES_KEPT) this.lines.splice(0, this.lines.length - OUTPUT_LINES_KEPT);
+  }
+
+  text(secrets: readonly string[]): string {
+    let text = [...this.lines, this.partial].filter((line) => line.trim()).join('\n');
+    for (const secret of secrets) text = text.split(secret).join('***');
+    return text || '(no output)';
+  }
+}
+
+interface Spawned {
+  readonly child: ChildProcess;
+  readonly exited: Promise<S3ServerExit>;
+  readonly output: OutputTail;
+}
+
+function spawnServer(binary: string, port: number, rootDir: string, versionsDir: string | undefined, env: NodeJS.ProcessEnv): Spawned {
+  const args = [
+    '--port', `${S3_SERVER_HOST}:${port}`,
+    '--region', S3_SERVER_REGION,
+    '--health', HEALTH_PATH,
+    '--quiet',
+    'posix',
+    ...(versionsDir ? ['--versioning-dir', versionsDir] : []),
+    rootDir,
+  ];
+  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = new OutputTail();
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  const exited = new Promise<S3ServerExit>((resolveExit) => {
+    child.once('error', (error) => resolveExit({ code: null, signal: null, error }));
+    child.once('close', (code, signal) => resolveExit({ code, signal }));
+  });
+  return { child, exited, output };
+}
+
+function describeExit(exit: S3ServerExit): string {
+  if (exit.error) return `could not be started (${exit.error.message})`;
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+async function terminate(child: ChildProcess, exited: Promise<S3ServerExit>, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+    await exited;
+    return;
+  }
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls the health path until it answers 200, the process exits, or the time is up. */
+async function waitUntilReady(endpoint: string, spawned: Spawned, timeoutMs: number): Promise<'ready' | S3ServerExit | 'timeout'> {
+  let exit: S3ServerExit | undefined;
+  void spawned.exited.then((value) => (exit = value));
+  const deadline = Date.now() + timeoutMs;
+  let delay = 25;
+  while (Date.now() < deadline) {
+    if (exit) return exit;
+    try {
+      const response = await fetch(`${endpoint}${HEALTH_PATH}`, { signal: AbortSignal.timeout(1_000) });
+      await response.body?.cancel();
+      if (response.status === 200) return 'ready';
+    } catch {
+      // not listening yet
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 250);
+  }
+  return exit ?? 'timeout';
+}
+
+async function createBuckets(target: S3Target, buckets: readonly string[], versioned: boolean): Promise<void> {
+  for (const bucket of buckets) {
+    const created = await s3Request(target, { method: 'PUT', bucket });
+    // A data dir reused across restarts already holds its buckets, owned by the root key of the
+    // run that made them (BucketAlreadyExists when the key changed); the root user may use them all.
+    const existed = created.errorCode === 'BucketAlreadyOwnedByYou' || created.errorCode === 'BucketAlreadyExists';
+    if (created.status !== 200 && !existed) {
+      throw new S3ServerStartError(`creating bucket '${bucket}' failed: HTTP ${created.status} ${created.errorCode ?? created.body.slice(0, 300)}`);
+    }
+    if (!versioned) continue;
+    const versioning = await s3Request(target, {
+      method: 'PUT',
+      bucket,
+      query: { versioning: '' },
+      headers: { 'content-type': 'application/xml' },
+      body: '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>',
+    });
+    if (versioning.status !== 200) {
+      throw new S3ServerStartError(
+        `turning on versioning for bucket '${bucket}' failed: HTTP ${versioning.status} ${versioning.errorCode ?? versioning.body.slice(0, 300)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Starts the local S3 server (versitygw, posix backend) on 127.0.0.1, waits until it answers,
+ * and creates the requested buckets through the S3 API (a posix-backend bucket is a top-level
+ * directory, but it only works once the gateway has stored its ACL in an extended attribute,
+ * so the directories are not made by hand).
+ */
+export async function startS3Server(options: StartS3ServerOptions): Promise<RunningS3Server> {
+  validateS3ServerOptions(options);
+  if (!existsSync(options.binary)) {
+    throw new S3ServerStartError(
+      `the S3 server binary ${options.binary} does not exist: build it with 'npx tsx tools/engine/bin/s3-server.mts build'`,
+    );
+  }
+  const versioned = options.versioned ?? true;
+  const accessKey = options.accessKey ?? randomBytes(10).toString('hex').toUpperCase();
+  const secretKey = options.secretKey ?? randomBytes(30).toString('base64url');
+  const buckets = [...new Set(options.buckets ?? [])];
+  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  const graceMs = options.stopGraceMs ?? 5_000;
+
+  const tempDataDir = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'versitygw-')) : undefined;
+  const dataDir = tempDataDir ?? resolve(options.dataDir!);
+  const rootDir = join(dataDir, ROOT_SUBDIR);
+  const versionsDir = versioned ? join(dataDir, VERSIONS_SUBDIR) : undefined;
+  const removeTempDataDir = () => {
+    if (tempDataDir) rmSync(tempDataDir, { recursive: true, force: true });
+  };
+
+  try {
+    mkdirSync(rootDir, { recursive: true });
+    if (versionsDir) mkdirSync(versionsDir, { recursive: true });
+  } catch (error) {
+    removeTempDataDir();
+    throw new S3ServerStartError(`cannot prepare the data dir ${dataDir}: ${(error as Error).message}`);
+  }
+
+  if (!exitHandlerInstalled) {
+    process.on('exit', killAllOnExit);
+    exitHandlerInstalled = true;
+  }
+  const env = serverEnv(accessKey, secretKey);
+  const pickPort = !options.port;
+
+  for (let attempt = 1; ; attempt++) {
+    const port = pickPort ? await pickFreePort(S3_SERVER_HOST) : options.port!;
+    const endpoint = `http://${S3_SERVER_HOST}:${port}`;
+    const spawned = spawnServer(options.binary, port, rootDir, versionsDir, env);
+    const entry = { child: spawned.child, tempDataDir };
+    live.add(entry);
+    const giveUp = async (message: string): Promise<never> => {
+      await terminate(spawned.child, spawned.exited, graceMs);
+      live.delete(entry);
+      removeTempDataDir();
+      throw new S3ServerStartError(`${message}\nlast output of the server:\n${spawned.output.text([secretKey])}`);
+    };
+
+    const outcome = await waitUntilReady(endpoint, spawned, readyTimeoutMs);
+    if (outcome === 'timeout') {
+      return giveUp(`the S3 server on ${S3_SERVER_HOST}:${port} did not answer within ${readyTimeoutMs} ms`);
+    }
+    if (outcome !== 'ready') {
+      const inUse = /address already in use/i.test(spawned.output.text([]));
+      if (inUse && pickPort && attempt < PORT_ATTEMPTS) {
+        live.delete(entry);
+        continue;
+      }
+      const hint = /xattr/i.test(spawned.output.text([]))
+        ? ` (the data dir ${dataDir} must be on a filesystem with user extended attributes)`
+        : inUse
+          ? ` (${S3_SERVER_HOST}:${port} is already in use)`
+          : '';
+      return giveUp(`the S3 server on ${S3_SERVER_HOST}:${port} ${describeExit(outcome)} before it was ready${hint}`);
+    }
+
+    let stopping: Promise<void> | undefined;
+    const server: RunningS3Server = {
+      endpoint,
+      port,
+      accessKey,
+      secretKey,
+      region: S3_SERVER_REGION,
+      dataDir,
+      pid: spawned.child.pid!,
+      buckets,
+      exited: spawned.exited,
+      outputTail: () => spawned.output.text([secretKey]),
+      stop: () =>
+        (stopping ??= (async () => {
+          await terminate(spawned.child, spawned.exited, graceMs);
+          live.delete(entry);
+          removeTempDataDir();
+        })()),
+    };
+    try {
+      await createBuckets(server, buckets, versioned);
+    } catch (error) {
+      return giveUp((error as Error).message);
+    }
+    return server;
+  }
+}

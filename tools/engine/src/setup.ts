@@ -1,0 +1,30 @@
+import { performance } from 'node:perf_hooks';
+import { ensureEngine, type Engine } from './opentofu';
+import { ensureProviders, writeCliConfig, type ProviderStatus } from './providers';
+import { readPinnedVersions } from './versions';
+
+export interface SetupResult {
+  readonly engine: Engine;
+  readonly providers: readonly ProviderStatus[];
+  /** TF_CLI_CONFIG_FILE to pass to every engine run. */
+  readonly cliConfigFile: string;
+  readonly seconds: number;
+}
+
+export interface SetupOptions {
+  readonly workspaceRoot: string;
+  readonly log: (line: string) => void;
+  readonly engine?: 'opentofu' | 'terraform';
+  /** Provider sources to install; every pinned provider when omitted. */
+  readonly providers?: readonly string[];
+}
+
+/** Makes the engine and the providers available; reuses the cache, builds what is missing. */
+export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
+  const started = performance.now();
+  const versions = readPinnedVersions(options.workspaceRoot);
+  const engine = await ensureEngine({ versions, log: options.log, ...(options.engine ? { engine: options.engine } : {}) });
+  const providers = await ensureProviders({ versions, log: options.log, ...(options.providers ? { only: options.providers } : {}) });
+  const cliConfigFile = writeCliConfig();
+  return { engine, providers, cliConfigFile, seconds: (performance.now() - started) / 1000 };
+}
