@@ -5,7 +5,7 @@ import { findWorkspaceRoot } from '@platform/config';
 import { setupEngine } from '../src/setup';
 
 const program = new Command('setup-engine')
-  .description('Make the pinned OpenTofu and providers available: tofu from PATH if pinned, else the cache, else a Go build.')
+  .description('Make the pinned OpenTofu, providers and S3 server available: from PATH if pinned, else the cache, else a Go build.')
   .option('--engine <engine>', 'opentofu (pinned, default) or terraform (>= 1.7 from PATH)', 'opentofu')
   .option('--provider <source...>', 'only these providers, e.g. hashicorp/time (default: every pinned provider)')
   .option('--json', 'print the result as JSON')
@@ -20,7 +20,10 @@ const program = new Command('setup-engine')
       ...(options.provider ? { providers: options.provider } : {}),
     });
     if (options.json) console.log(JSON.stringify(result, null, 2));
-    else console.log(`engine ready: ${result.engine.binary} (${result.engine.version}); TF_CLI_CONFIG_FILE=${result.cliConfigFile}`);
+    else {
+      console.log(`engine ready: ${result.engine.binary} (${result.engine.version}); TF_CLI_CONFIG_FILE=${result.cliConfigFile}`);
+      console.log(`S3 server ready: ${result.s3Server.binary} (${result.s3Server.version})`);
+    }
     const missing = result.providers.filter((p) => p.state === 'unavailable');
     if (missing.length > 0) {
       console.error(`unavailable providers: ${missing.map((p) => `${p.source} ${p.version}`).join(', ')} (stacks that need them cannot be validated or planned here)`);

@@ -16,7 +16,8 @@ export interface Engine {
 
 /** Version an engine binary reports through `version -json`, or undefined if it does not run. */
 export async function engineVersion(binary: string): Promise<string | undefined> {
-  const result = await $({ nothrow: true, quiet: true })`${binary} version -json`;
+  // An empty CLI configuration: a user's broken ~/.terraformrc must not fail the version check.
+  const result = await $({ nothrow: true, quiet: true, env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } })`${binary} version -json`;
   if (result.exitCode !== 0) return undefined;
   try {
     return (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;

@@ -1,11 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { ensureEngine, type Engine } from './opentofu';
 import { ensureProviders, writeCliConfig, type ProviderStatus } from './providers';
+import { ensureS3Server, type S3ServerBinary } from './s3-server';
 import { readPinnedVersions } from './versions';
 
 export interface SetupResult {
   readonly engine: Engine;
   readonly providers: readonly ProviderStatus[];
+  /** The local S3 server for S3-backed environments and the artifact store. */
+  readonly s3Server: S3ServerBinary;
   /** TF_CLI_CONFIG_FILE to pass to every engine run. */
   readonly cliConfigFile: string;
   readonly seconds: number;
@@ -19,12 +22,13 @@ export interface SetupOptions {
   readonly providers?: readonly string[];
 }
 
-/** Makes the engine and the providers available; reuses the cache, builds what is missing. */
+/** Makes the engine, the providers and the S3 server available; reuses the cache, builds what is missing. */
 export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const started = performance.now();
   const versions = readPinnedVersions(options.workspaceRoot);
   const engine = await ensureEngine({ versions, log: options.log, ...(options.engine ? { engine: options.engine } : {}) });
   const providers = await ensureProviders({ versions, log: options.log, ...(options.providers ? { only: options.providers } : {}) });
+  const s3Server = await ensureS3Server({ versions, log: options.log });
   const cliConfigFile = writeCliConfig();
-  return { engine, providers, cliConfigFile, seconds: (performance.now() - started) / 1000 };
+  return { engine, providers, s3Server, cliConfigFile, seconds: (performance.now() - started) / 1000 };
 }
