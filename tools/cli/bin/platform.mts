@@ -34,6 +34,58 @@ program
     process.exitCode = await runTestSuite({ workspaceRoot: findWorkspaceRoot() });
   });
 
+const engineCommand = (name: string, description: string) =>
+  program
+    .command(name)
+    .description(description)
+    .argument('<stack>', 'stack name')
+    .requiredOption('-e, --env <environment>', 'environment (a folder under environments/)');
+
+program
+  .command('validate')
+  .description('Validate a synthesized stack with the engine in every environment (init -backend=false, validate -json).')
+  .argument('<stack>', 'stack name')
+  .action(async (stack: string) => {
+    const { validateStack } = await import('../src/engine/engine-commands');
+    const results = await validateStack({ workspaceRoot: findWorkspaceRoot(), stack, log: (line) => console.log(line) });
+    if (results.some((r) => !r.valid)) process.exitCode = 1;
+  });
+
+engineCommand('plan', 'Plan a stack in one environment; saves the plan file and its JSON rendering.').action(
+  async (stack: string, options: { env: string }) => {
+    const { planStack } = await import('../src/engine/engine-commands');
+    await planStack({ workspaceRoot: findWorkspaceRoot(), stack, environment: options.env, log: (line) => console.log(line) });
+  },
+);
+
+engineCommand('apply', 'Plan and apply a stack in one environment (the saved plan is what is applied).').action(
+  async (stack: string, options: { env: string }) => {
+    const { applyStack } = await import('../src/engine/engine-commands');
+    await applyStack({ workspaceRoot: findWorkspaceRoot(), stack, environment: options.env, log: (line) => console.log(line) });
+  },
+);
+
+engineCommand('destroy', 'Destroy a stack in one environment; staging and production need --break-glass.')
+  .option('--break-glass', 'allow destroying a staging or production environment (recorded in the output)')
+  .action(async (stack: string, options: { env: string; breakGlass?: boolean }) => {
+    const { destroyStack } = await import('../src/engine/engine-commands');
+    await destroyStack({
+      workspaceRoot: findWorkspaceRoot(),
+      stack,
+      environment: options.env,
+      breakGlass: options.breakGlass === true,
+      log: (line) => console.log(line),
+    });
+  });
+
+engineCommand('output', 'Print the outputs of a stack in one environment as JSON.').action(
+  async (stack: string, options: { env: string }) => {
+    const { outputStack } = await import('../src/engine/engine-commands');
+    const outputs = await outputStack({ workspaceRoot: findWorkspaceRoot(), stack, environment: options.env, log: (line) => console.error(line) });
+    console.log(JSON.stringify(outputs, null, 2));
+  },
+);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -1,3 +1,13 @@
 export { runSynth } from './synth/synth-command';
 export { sha256, synthesizeAllEnvironments, type StackSynthOutcome, type StackSynthReport } from './synth/synth-stack';
 export { listStacks, readStackManifest, synthOutputDir } from './workspace';
+export {
+  applyStack,
+  BreakGlassRequiredError,
+  destroyNeedsBreakGlass,
+  destroyStack,
+  outputStack,
+  planStack,
+  validateStack,
+} from './engine/engine-commands';
+export { engineWorkdir, openStackEngine, PLAN_FILE, PLAN_JSON_FILE, requiredProviders, runtimeStoreFromEnv } from './engine/stack-engine';

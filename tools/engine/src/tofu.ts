@@ -110,7 +110,9 @@ export class EngineRunner {
   /** `init`; without a backend for validation, or with a backend configuration file. */
   async init(options: { backend: boolean; backendConfigFile?: string }): Promise<void> {
     const args = ['init', '-input=false', '-no-color'];
+    // -reconfigure: the backend is whatever the configuration says now; state is never migrated implicitly.
     if (!options.backend) args.push('-backend=false');
+    else args.push('-reconfigure');
     if (options.backendConfigFile) args.push(`-backend-config=${options.backendConfigFile}`);
     await this.run(args);
   }

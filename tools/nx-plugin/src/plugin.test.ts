@@ -33,19 +33,31 @@ describe('platform Nx plugin', () => {
     expect(createNodesV2[0]).toBe('{libs,stacks,tools}/*/package.json');
   });
 
-  it('infers synth, test, typecheck and lint for a stack from its folder alone', async () => {
-    const root = workspaceWith({ 'stacks/network/package.json': network });
+  it('infers synth, test, typecheck, lint and the engine targets for a stack from its folder alone', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network, 'environments/dev/environment.yaml': 'name: dev\n', 'environments/prod/environment.yaml': 'name: prod\n' });
     const projects = await inferProjects(root, ['stacks/network/package.json']);
     const project = projects['stacks/network']!;
     expect(project.name).toBe('network');
     expect(project.tags).toEqual(['type:stack', 'layer:macro']);
-    expect(Object.keys(project.targets!).sort()).toEqual(['lint', 'synth', 'test', 'typecheck']);
+    expect(Object.keys(project.targets!).sort()).toEqual(['apply', 'destroy', 'lint', 'output', 'plan', 'synth', 'test', 'typecheck', 'validate']);
     const synth = project.targets!.synth!;
     expect(synth.command).toBe('tsx tools/cli/bin/platform.mts synth network');
     expect(synth.cache).toBe(true);
     expect(synth.outputs).toEqual(['{workspaceRoot}/dist/stacks/network']);
     expect(synth.inputs).toEqual(expect.arrayContaining(['production', ...environmentInputs('network')]));
     expect(synth.metadata?.description).toMatch(/once per environment/);
+  });
+
+  it('gives each engine target one configuration per environment, never caches plans or applies, and applies upstream first', async () => {
+    const root = workspaceWith({ 'stacks/network/package.json': network, 'environments/dev/environment.yaml': 'name: dev\n', 'environments/prod/environment.yaml': 'name: prod\n' });
+    const targets = (await inferProjects(root, ['stacks/network/package.json']))['stacks/network']!.targets!;
+    for (const name of ['plan', 'apply', 'destroy', 'output']) {
+      expect(targets[name]!.cache, name).toBe(false);
+      expect(targets[name]!.configurations, name).toEqual({ dev: { args: '--env dev' }, prod: { args: '--env prod' } });
+    }
+    expect(targets.apply!.dependsOn).toEqual(['synth', '^apply']);
+    expect(targets.validate).toMatchObject({ cache: true, dependsOn: ['synth'], command: 'tsx tools/cli/bin/platform.mts validate network' });
+    expect(targets.validate!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*.tf.json' });
   });
 
   it('lists only its own settings files among a stack inputs, so one stack setting never touches another stack', async () => {
@@ -91,7 +103,7 @@ describe('platform Nx plugin', () => {
     const root = workspaceWith({ 'stacks/network/package.json': network });
     const projects = await inferProjects(root, ['stacks/network/package.json'], { synthTargetName: 'synthesize' });
     expect(Object.keys(projects['stacks/network']!.targets!)).toContain('synthesize');
-    expect(normalizeOptions(undefined)).toEqual({ synthTargetName: 'synth', testTargetName: 'test', typecheckTargetName: 'typecheck', lintTargetName: 'lint' });
+    expect(normalizeOptions(undefined)).toMatchObject({ synthTargetName: 'synth', testTargetName: 'test', typecheckTargetName: 'typecheck', lintTargetName: 'lint', planTargetName: 'plan' });
   });
 
   it('reports a malformed stack manifest by file and key without hiding the other stacks', async () => {

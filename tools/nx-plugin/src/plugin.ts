@@ -12,12 +12,17 @@ import {
 } from '@nx/devkit';
 import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
-import { readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
+import { listEnvironments, readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
 import { libraryClosure, readAliasRoots } from './import-closure';
 
 /** Target names the plugin infers; every option is optional and has a default. */
 export interface PlatformPluginOptions {
   synthTargetName?: string;
+  validateTargetName?: string;
+  planTargetName?: string;
+  applyTargetName?: string;
+  destroyTargetName?: string;
+  outputTargetName?: string;
   testTargetName?: string;
   typecheckTargetName?: string;
   lintTargetName?: string;
@@ -28,6 +33,11 @@ type NormalizedOptions = Required<PlatformPluginOptions>;
 export function normalizeOptions(options: PlatformPluginOptions | undefined): NormalizedOptions {
   return {
     synthTargetName: options?.synthTargetName ?? 'synth',
+    validateTargetName: options?.validateTargetName ?? 'validate',
+    planTargetName: options?.planTargetName ?? 'plan',
+    applyTargetName: options?.applyTargetName ?? 'apply',
+    destroyTargetName: options?.destroyTargetName ?? 'destroy',
+    outputTargetName: options?.outputTargetName ?? 'output',
     testTargetName: options?.testTargetName ?? 'test',
     typecheckTargetName: options?.typecheckTargetName ?? 'typecheck',
     lintTargetName: options?.lintTargetName ?? 'lint',
@@ -121,6 +131,37 @@ function synthTarget(stackName: string, libraries: readonly string[]): TargetCon
   };
 }
 
+const ENGINE_INPUTS = ['{workspaceRoot}/tools/engine/versions.json', '{workspaceRoot}/tools/engine/src/**/*.ts', '{workspaceRoot}/tools/cli/src/engine/**/*.ts'];
+
+function validateTarget(stackName: string, options: NormalizedOptions): TargetConfiguration {
+  return {
+    command: `tsx ${SYNTH_ENTRY} validate ${stackName}`,
+    cache: true,
+    dependsOn: [options.synthTargetName],
+    inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, ...ENGINE_INPUTS],
+    outputs: [],
+    metadata: { description: `Validates ${stackName} with the engine (init -backend=false, validate -json) in every environment.` },
+  };
+}
+
+/** A target that acts on one environment: one configuration per environment folder. */
+function perEnvironmentTarget(
+  stackName: string,
+  operation: string,
+  environments: readonly string[],
+  dependsOn: TargetConfiguration['dependsOn'],
+  description: string,
+): TargetConfiguration {
+  return {
+    command: `tsx ${SYNTH_ENTRY} ${operation} ${stackName}`,
+    cache: false,
+    dependsOn,
+    configurations: Object.fromEntries(environments.map((env) => [env, { args: `--env ${env}` }])),
+    outputs: [`{workspaceRoot}/dist/engine/${stackName}`],
+    metadata: { description: `${description} Choose the environment as the configuration, e.g. nx run ${stackName}:${operation}:dev.` },
+  };
+}
+
 /** Libraries (by project name) a project imports: in production code, and including its tests. */
 export interface ProjectLibraries {
   readonly production: readonly string[];
@@ -131,6 +172,7 @@ export function buildProjectConfiguration(
   manifest: ProjectManifest,
   libraries: ProjectLibraries,
   options: NormalizedOptions,
+  environments: readonly string[] = [],
 ): ProjectConfiguration {
   const targets: Record<string, TargetConfiguration> = {
     [options.lintTargetName]: lintTarget(),
@@ -139,6 +181,18 @@ export function buildProjectConfiguration(
   if (manifest.kind === 'stack') {
     targets[options.synthTargetName] = synthTarget(manifest.name, libraries.production);
     targets[options.testTargetName] = testTarget(libraries.withTests, environmentInputs(manifest.name));
+    const name = manifest.name;
+    targets[options.validateTargetName] = validateTarget(name, options);
+    targets[options.planTargetName] = perEnvironmentTarget(name, 'plan', environments, [options.synthTargetName], 'Plans the stack; saves tfplan and plan.json in dist/engine.');
+    targets[options.applyTargetName] = perEnvironmentTarget(
+      name,
+      'apply',
+      environments,
+      [options.synthTargetName, `^${options.applyTargetName}`],
+      'Plans and applies the stack after its upstream stacks.',
+    );
+    targets[options.destroyTargetName] = perEnvironmentTarget(name, 'destroy', environments, [options.synthTargetName], 'Destroys the stack; staging and production refuse without --break-glass.');
+    targets[options.outputTargetName] = perEnvironmentTarget(name, 'output', environments, [], 'Prints the stack outputs as JSON.');
   } else {
     targets[options.testTargetName] = testTarget(libraries.withTests, []);
   }
@@ -173,6 +227,7 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
     const cache = readCache(cachePath);
     const nextCache: Record<string, ProjectConfiguration> = {};
     const aliasRoots = readAliasRoots(context.workspaceRoot);
+    const environments = listEnvironments(context.workspaceRoot);
     const projectNames = new Map<string, string>();
     const nameOf = (root: string) => {
       if (!projectNames.has(root)) {
@@ -190,10 +245,10 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
             production: libraryClosure(context.workspaceRoot, root, false, aliasRoots).map(nameOf),
             withTests: libraryClosure(context.workspaceRoot, root, true, aliasRoots).map(nameOf),
           };
-          const key = hashObject({ manifestFile, text, libraries });
+          const key = hashObject({ manifestFile, text, libraries, environments });
           const project =
             cache[key] ??
-            buildProjectConfiguration(readProjectManifest(manifestFile, text, kindOf(root)), libraries, options);
+            buildProjectConfiguration(readProjectManifest(manifestFile, text, kindOf(root)), libraries, options, environments);
           nextCache[key] = project;
           return { projects: { [root]: project } };
         },

@@ -1,0 +1,108 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findWorkspaceRoot, loadEnvironment, type EnvironmentConfig } from '@platform/config';
+import {
+  BACKEND_CONFIG_FILE,
+  EngineRunner,
+  prepareWorkdir,
+  providerBinaryPath,
+  providerMirrorDir,
+  readPinnedVersions,
+  setupEngine,
+  type RuntimeStateStore,
+} from '@platform/engine';
+import { synthOutputDir } from '../workspace';
+
+/** Where the engine works on one stack in one environment (plans, lock file, .terraform). */
+export function engineWorkdir(stack: string, environment: string): string {
+  return `dist/engine/${stack}/${environment}`;
+}
+
+export const PLAN_FILE = 'tfplan';
+export const PLAN_JSON_FILE = 'plan.json';
+
+/** The runtime S3 endpoint and credentials, from the environment variables a caller sets. */
+export function runtimeStoreFromEnv(environment: EnvironmentConfig, env: NodeJS.ProcessEnv = process.env): RuntimeStateStore | undefined {
+  if (environment.state.backend !== 's3' || environment.state.endpoint !== 'runtime') return undefined;
+  const endpoint = env.PLATFORM_STATE_ENDPOINT;
+  const accessKey = env.AWS_ACCESS_KEY_ID;
+  const secretKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!endpoint || !accessKey || !secretKey) {
+    throw new Error(
+      `environment '${environment.name}' keeps state at an endpoint known only at run time ` +
+        `(environments/${environment.name}/environment.yaml: state.endpoint is 'runtime'): set PLATFORM_STATE_ENDPOINT, ` +
+        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (tools/engine/bin/s3-server.mts start prints them)',
+    );
+  }
+  return { endpoint, accessKey, secretKey };
+}
+
+/** Providers a synthesized stack requires, as `namespace/type` sources. */
+export function requiredProviders(synthesizedJson: string): string[] {
+  const parsed = JSON.parse(synthesizedJson) as { terraform?: { required_providers?: Record<string, { source?: string }> } };
+  return Object.entries(parsed.terraform?.required_providers ?? {})
+    .map(([name, spec]) => {
+      const source = spec.source ?? name;
+      return source.includes('/') ? source : `hashicorp/${source}`;
+    })
+    .sort();
+}
+
+export interface StackEngineOptions {
+  readonly workspaceRoot: string;
+  readonly stack: string;
+  readonly environment: string;
+  /** Backend init; false for validation. */
+  readonly backend: boolean;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * An engine runner for one synthesized stack in one environment: reads the synth output,
+ * checks every provider it needs is in the mirror, lays out the working directory and runs
+ * init.
+ */
+export async function openStackEngine(options: StackEngineOptions): Promise<{ runner: EngineRunner; environment: EnvironmentConfig }> {
+  const { workspaceRoot, stack } = options;
+  const environment = loadEnvironment(workspaceRoot, options.environment);
+  const synthesized = join(workspaceRoot, synthOutputDir(stack), environment.name, 'cdk.tf.json');
+  if (!existsSync(synthesized)) {
+    throw new Error(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
+  }
+  const json = readFileSync(synthesized, 'utf8');
+  // The estate (stacks/, environments/) may be a fixture inside the repository; the pinned
+  // versions always come from the repository itself.
+  const repository = findWorkspaceRoot(workspaceRoot);
+  const versions = readPinnedVersions(repository);
+  const needed = requiredProviders(json);
+  for (const source of needed) {
+    const pinned = versions.providers[source];
+    if (!pinned) throw new Error(`stack '${stack}' needs provider ${source}, which tools/engine/versions.json does not pin`);
+  }
+  const setup = await setupEngine({ workspaceRoot: repository, log: options.log, providers: needed });
+  const missing = setup.providers.filter((p) => p.state === 'unavailable');
+  if (missing.length > 0) {
+    throw new Error(
+      `stack '${stack}' needs ${missing.map((p) => `${p.source} ${p.version}`).join(', ')}, which could not be installed: ` +
+        `${missing[0]!.reason?.split('\n')[0]} (see docs/engine.md)`,
+    );
+  }
+  for (const source of needed) {
+    const path = providerBinaryPath(providerMirrorDir(), 'registry.opentofu.org', source, versions.providers[source]!.version);
+    if (!existsSync(path)) throw new Error(`provider ${source} is missing from the mirror at ${path}`);
+  }
+  const store = options.backend ? runtimeStoreFromEnv(environment) : undefined;
+  const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name));
+  const env = prepareWorkdir(workdir, json, store);
+  const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
+  await runner.init({ backend: options.backend, ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}) });
+  return { runner, environment };
+}
+
+/** Saves the engine's JSON rendering of the plan next to the plan file. */
+export async function savePlanJson(runner: EngineRunner): Promise<string> {
+  const rendering = await runner.showPlan(PLAN_FILE);
+  const path = join(runner.workdir, PLAN_JSON_FILE);
+  writeFileSync(path, `${JSON.stringify(rendering, null, 2)}\n`);
+  return path;
+}

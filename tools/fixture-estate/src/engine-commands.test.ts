@@ -1,0 +1,126 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
+import {
+  applyStack,
+  BreakGlassRequiredError,
+  destroyStack,
+  engineWorkdir,
+  outputStack,
+  PLAN_JSON_FILE,
+  planStack,
+  requiredProviders,
+  runSynth,
+  synthOutputDir,
+  validateStack,
+} from '@platform/cli';
+
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+/** The fixture estate is laid out like a workspace: stacks/ and environments/. */
+const ESTATE = join(WORKSPACE, 'tools/fixture-estate');
+const ORDER = ['fixture-base', 'fixture-app', 'fixture-edge'];
+const lines: string[] = [];
+const log = (line: string) => lines.push(line);
+
+describe('engine commands on the fixture estate', () => {
+  let server: RunningS3Server;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    rmSync(join(ESTATE, 'dist'), { recursive: true, force: true });
+    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
+    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
+    Object.assign(process.env, {
+      PLATFORM_STATE_ENDPOINT: server.endpoint,
+      AWS_ACCESS_KEY_ID: server.accessKey,
+      AWS_SECRET_ACCESS_KEY: server.secretKey,
+    });
+    const outcomes = await runSynth({ workspaceRoot: ESTATE, stacks: [], log });
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+  }, 1_800_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    await server?.stop();
+  });
+
+  it('lists the providers a synthesized stack requires', () => {
+    const json = readFileSync(join(ESTATE, synthOutputDir('fixture-base'), 'local/cdk.tf.json'), 'utf8');
+    expect(requiredProviders(json)).toEqual(['hashicorp/random', 'hashicorp/time']);
+  });
+
+  it('validates every stack in every environment with the engine', async () => {
+    for (const stack of ORDER) {
+      const results = await validateStack({ workspaceRoot: ESTATE, stack, log });
+      expect(results).toEqual([{ environment: 'local', valid: true, diagnostics: [] }]);
+    }
+  }, 300_000);
+
+  it("reports a seeded invalid attribute with the engine's own diagnostic", async () => {
+    const file = join(ESTATE, synthOutputDir('fixture-app'), 'local/cdk.tf.json');
+    const original = readFileSync(file, 'utf8');
+    const broken = JSON.parse(original) as { resource: { random_pet: { pet: Record<string, unknown> } } };
+    broken.resource.random_pet.pet.colour = 'blue';
+    writeFileSync(file, JSON.stringify(broken, null, 2));
+    try {
+      const [result] = await validateStack({ workspaceRoot: ESTATE, stack: 'fixture-app', log });
+      expect(result!.valid).toBe(false);
+      expect(result!.diagnostics).toContainEqual(
+        expect.objectContaining({
+          severity: 'error',
+          summary: 'Extraneous JSON object property',
+          detail: 'No argument or block type is named "colour".',
+          range: expect.objectContaining({ filename: 'main.tf.json' }),
+        }),
+      );
+    } finally {
+      writeFileSync(file, original);
+    }
+  }, 120_000);
+
+  it('applies in dependency order, saves each plan with its JSON rendering, and reads outputs', async () => {
+    for (const stack of ORDER) {
+      const applied = await applyStack({ workspaceRoot: ESTATE, stack, environment: 'local', log });
+      expect(applied.add, stack).toBeGreaterThan(0);
+      const planJson = JSON.parse(readFileSync(join(ESTATE, engineWorkdir(stack, 'local'), PLAN_JSON_FILE), 'utf8')) as { format_version?: string };
+      expect(planJson.format_version).toBeDefined();
+    }
+    const outputs = await outputStack({ workspaceRoot: ESTATE, stack: 'fixture-edge', environment: 'local', log });
+    expect(outputs.greeting).toMatch(/^hello, app-/);
+  }, 300_000);
+
+  it('plans no changes once applied', async () => {
+    for (const stack of ORDER) {
+      expect(await planStack({ workspaceRoot: ESTATE, stack, environment: 'local', log }), stack).toEqual({ add: 0, change: 0, remove: 0 });
+    }
+  }, 300_000);
+
+  it('destroys in reverse order', async () => {
+    for (const stack of [...ORDER].reverse()) {
+      const destroyed = await destroyStack({ workspaceRoot: ESTATE, stack, environment: 'local', breakGlass: false, log });
+      expect(destroyed.remove, stack).toBeGreaterThan(0);
+    }
+  }, 300_000);
+
+  it('refuses to destroy a production or staging stack without --break-glass, before touching anything', async () => {
+    for (const environment of ['prod', 'staging']) {
+      await expect(destroyStack({ workspaceRoot: WORKSPACE, stack: 'database', environment, breakGlass: false, log })).rejects.toThrow(
+        BreakGlassRequiredError,
+      );
+      expect(existsSync(join(WORKSPACE, engineWorkdir('database', environment)))).toBe(false);
+    }
+  });
+
+  it('names the environment variables a runtime state endpoint needs', async () => {
+    delete process.env.PLATFORM_STATE_ENDPOINT;
+    try {
+      await expect(planStack({ workspaceRoot: ESTATE, stack: 'fixture-base', environment: 'local', log })).rejects.toThrow(
+        /environments\/local\/environment\.yaml: state\.endpoint is 'runtime'.*PLATFORM_STATE_ENDPOINT/,
+      );
+    } finally {
+      process.env.PLATFORM_STATE_ENDPOINT = server.endpoint;
+    }
+  }, 60_000);
+});
