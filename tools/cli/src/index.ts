@@ -11,3 +11,5 @@ export {
   validateStack,
 } from './engine/engine-commands';
 export { engineWorkdir, openStackEngine, PLAN_FILE, PLAN_JSON_FILE, requiredProviders, runtimeStoreFromEnv } from './engine/stack-engine';
+export { planEnvironment, renderEnvironmentPlan, writeEnvironmentPlan, type EnvironmentPlan, type StackPlan } from './engine/plan-environment';
+export { dependencyLayers, readStackGraph } from './graph/stack-order';

@@ -10,7 +10,9 @@ import {
   engineWorkdir,
   outputStack,
   PLAN_JSON_FILE,
+  planEnvironment,
   planStack,
+  renderEnvironmentPlan,
   requiredProviders,
   runSynth,
   synthOutputDir,
@@ -24,6 +26,10 @@ const ORDER = ['fixture-base', 'fixture-app', 'fixture-edge'];
 const lines: string[] = [];
 const log = (line: string) => lines.push(line);
 
+/*
+ * One file, so its tests run in order: they share tools/fixture-estate/dist (synth output and
+ * engine working directories) and one S3 server whose state bucket starts empty.
+ */
 describe('engine commands on the fixture estate', () => {
   let server: RunningS3Server;
   const saved = { ...process.env };
@@ -45,6 +51,31 @@ describe('engine commands on the fixture estate', () => {
     process.env = saved;
     await server?.stop();
   });
+
+  it('plans a never-applied estate in dependency order, carrying upstream values as known after apply', async () => {
+    const plan = await planEnvironment({ workspaceRoot: ESTATE, environment: 'local', log });
+    expect(plan.order).toEqual([['fixture-base'], ['fixture-app'], ['fixture-edge']]);
+    expect(plan.stacks).toEqual([
+      { stack: 'fixture-base', changes: { add: 4, change: 0, remove: 0 }, plannedUpstreams: {} },
+      { stack: 'fixture-app', changes: { add: 2, change: 0, remove: 0 }, plannedUpstreams: { 'fixture-base': { created_at: 'known after apply', suffix: 'known after apply' } } },
+      { stack: 'fixture-edge', changes: { add: 1, change: 0, remove: 0 }, plannedUpstreams: { 'fixture-app': { app_name: 'known after apply' } } },
+    ]);
+    expect(renderEnvironmentPlan(plan)).toMatch(/\| fixture-app +\| 2 +\| 0 +\| 0 +\| fixture-base\.created_at: known after apply; fixture-base\.suffix: known after apply/);
+  }, 300_000);
+
+  it('reads an upstream that was applied from its state, and only the rest from plans', async () => {
+    await applyStack({ workspaceRoot: ESTATE, stack: 'fixture-base', environment: 'local', log });
+    try {
+      const plan = await planEnvironment({ workspaceRoot: ESTATE, environment: 'local', log });
+      expect(plan.stacks.map((s) => [s.stack, s.changes.add, Object.keys(s.plannedUpstreams)])).toEqual([
+        ['fixture-base', 0, []],
+        ['fixture-app', 2, []],
+        ['fixture-edge', 1, ['fixture-app']],
+      ]);
+    } finally {
+      await destroyStack({ workspaceRoot: ESTATE, stack: 'fixture-base', environment: 'local', breakGlass: false, log });
+    }
+  }, 300_000);
 
   it('lists the providers a synthesized stack requires', () => {
     const json = readFileSync(join(ESTATE, synthOutputDir('fixture-base'), 'local/cdk.tf.json'), 'utf8');

@@ -55,6 +55,8 @@ export interface StackEngineOptions {
   /** Backend init; false for validation. */
   readonly backend: boolean;
   readonly log: (line: string) => void;
+  /** Rewrites the configuration before the engine sees it (plan from zero). */
+  readonly transform?: (json: string) => string;
 }
 
 /**
@@ -69,7 +71,8 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   if (!existsSync(synthesized)) {
     throw new Error(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
   }
-  const json = readFileSync(synthesized, 'utf8');
+  const synthesizedJson = readFileSync(synthesized, 'utf8');
+  const json = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
   // The estate (stacks/, environments/) may be a fixture inside the repository; the pinned
   // versions always come from the repository itself.
   const repository = findWorkspaceRoot(workspaceRoot);
