@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { ChangeSummary } from '@platform/engine';
 import { dependencyLayers, readStackGraph } from '../graph/stack-order';
 import { markdownTable } from '../report/markdown';
@@ -11,6 +12,8 @@ export interface StackPlan {
   readonly changes: ChangeSummary;
   /** Upstream stacks never applied in this environment, read from their plans instead. */
   readonly plannedUpstreams: Readonly<Record<string, Readonly<Record<string, Knowledge>>>>;
+  /** Wall time of init, plan and its JSON rendering. */
+  readonly seconds: number;
 }
 
 export interface EnvironmentPlan {
@@ -64,6 +67,7 @@ export async function planEnvironment(options: {
       if (upstreamPlan && neverApplied(upstreamPlan)) fromPlans.set(upstream, upstreamPlan.output_changes ?? {});
     }
     const substituted: Record<string, Record<string, Knowledge>> = {};
+    const started = performance.now();
     const { runner } = await openStackEngine({
       workspaceRoot: options.workspaceRoot,
       stack,
@@ -82,7 +86,7 @@ export async function planEnvironment(options: {
     const plan = JSON.parse(readFileSync(join(runner.workdir, 'plan.json'), 'utf8')) as PlanJson;
     plans.set(stack, plan);
     const changes = countChanges(plan);
-    results.push({ stack, changes, plannedUpstreams: substituted });
+    results.push({ stack, changes, plannedUpstreams: substituted, seconds: (performance.now() - started) / 1000 });
     const via = Object.keys(substituted).length > 0 ? ` (reads planned outputs of ${Object.keys(substituted).join(', ')})` : '';
     options.log(`${stack} (${options.environment}): ${changes.add} to add, ${changes.change} to change, ${changes.remove} to destroy${via}`);
   }

@@ -13,9 +13,13 @@ import {
 } from '@platform/engine';
 import { synthOutputDir } from '../workspace';
 
-/** Where the engine works on one stack in one environment (plans, lock file, .terraform). */
-export function engineWorkdir(stack: string, environment: string): string {
-  return `dist/engine/${stack}/${environment}`;
+/**
+ * Where the engine works on one stack in one environment (plans, lock file, .terraform).
+ * Validation gets its own folder: `init -backend=false` in a folder initialised with a
+ * backend would still load state through that backend.
+ */
+export function engineWorkdir(stack: string, environment: string, purpose: 'deploy' | 'validate' = 'deploy'): string {
+  return purpose === 'deploy' ? `dist/engine/${stack}/${environment}` : `dist/engine-validate/${stack}/${environment}`;
 }
 
 export const PLAN_FILE = 'tfplan';
@@ -95,7 +99,7 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
     if (!existsSync(path)) throw new Error(`provider ${source} is missing from the mirror at ${path}`);
   }
   const store = options.backend ? runtimeStoreFromEnv(environment) : undefined;
-  const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name));
+  const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, options.backend ? 'deploy' : 'validate'));
   const env = prepareWorkdir(workdir, json, store);
   const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
   await runner.init({ backend: options.backend, ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}) });
