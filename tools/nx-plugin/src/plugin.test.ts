@@ -99,6 +99,12 @@ describe('platform Nx plugin', () => {
     expect(project.targets!.test!.outputs).toEqual(['{workspaceRoot}/dist/test-results/{projectRoot}.json']);
   });
 
+  it('makes a tool project test depend on the whole workspace, since its tests run the real commands on it', async () => {
+    const root = workspaceWith({ 'tools/cli/package.json': { name: '@platform/cli' } });
+    const projects = await inferProjects(root, ['tools/cli/package.json']);
+    expect(projects['tools/cli']!.targets!.test!.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/**/*', '!{workspaceRoot}/dist/**/*']));
+  });
+
   it('renames targets through options', async () => {
     const root = workspaceWith({ 'stacks/network/package.json': network });
     const projects = await inferProjects(root, ['stacks/network/package.json'], { synthTargetName: 'synthesize' });

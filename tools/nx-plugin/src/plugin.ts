@@ -131,6 +131,8 @@ function synthTarget(stackName: string, libraries: readonly string[]): TargetCon
   };
 }
 
+const WHOLE_WORKSPACE = ['{workspaceRoot}/**/*', '!{workspaceRoot}/dist/**/*'];
+
 const ENGINE_INPUTS = ['{workspaceRoot}/tools/engine/versions.json', '{workspaceRoot}/tools/engine/src/**/*.ts', '{workspaceRoot}/tools/cli/src/engine/**/*.ts'];
 
 function validateTarget(stackName: string, options: NormalizedOptions): TargetConfiguration {
@@ -193,6 +195,10 @@ export function buildProjectConfiguration(
     );
     targets[options.destroyTargetName] = perEnvironmentTarget(name, 'destroy', environments, [options.synthTargetName], 'Destroys the stack; staging and production refuse without --break-glass.');
     targets[options.outputTargetName] = perEnvironmentTarget(name, 'output', environments, [], 'Prints the stack outputs as JSON.');
+  } else if (manifest.kind === 'tool') {
+    // Tools act on the whole workspace and their tests do too (determinism, docs, cache
+    // isolation run the real commands on a copy of the repository): any file can change them.
+    targets[options.testTargetName] = testTarget(libraries.withTests, WHOLE_WORKSPACE);
   } else {
     targets[options.testTargetName] = testTarget(libraries.withTests, []);
   }

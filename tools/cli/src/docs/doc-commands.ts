@@ -10,11 +10,11 @@ export interface DocCommand {
 
 /** Markdown files whose shell blocks are commands a reader runs: the README and docs/. */
 export function documentationFiles(workspaceRoot: string): string[] {
-  const docs = readdirSync(join(workspaceRoot, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) => `docs/${name}`);
-  return ['README.md', ...docs];
+  const walk = (dir: string): string[] =>
+    readdirSync(join(workspaceRoot, dir), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(`${dir}/${entry.name}`) : entry.name.endsWith('.md') ? [`${dir}/${entry.name}`] : [],
+    );
+  return ['README.md', ...walk('docs').sort()];
 }
 
 /** Every line of every ```sh block (comments and blank lines dropped). */
