@@ -101,6 +101,34 @@ program
   });
 
 program
+  .command('affected')
+  .description('Stacks affected between two commits: as nx affected sees them, and narrowed to those whose synthesized output (or engine) changes.')
+  .requiredOption('--base <ref>', 'base commit (in CI: the merge base, e.g. origin/main)')
+  .option('--head <ref>', 'head commit (must be checked out)', 'HEAD')
+  .option('--json', 'print JSON instead of Markdown')
+  .action(async (options: { base: string; head: string; json?: boolean }) => {
+    const { runSynth } = await import('../src/synth/synth-command');
+    const { computeAffected } = await import('../src/affected/effective-affected');
+    const { markdownTable } = await import('../src/report/markdown');
+    const workspaceRoot = findWorkspaceRoot();
+    const outcomes = await runSynth({ workspaceRoot, stacks: [], log: (line) => console.error(line) });
+    if (outcomes.some((o) => !o.ok)) throw new Error('synth of the head failed: fix it before computing affected stacks');
+    const report = computeAffected(workspaceRoot, options.base, options.head);
+    if (options.json) {
+      console.log(JSON.stringify(report, null, 2));
+      return;
+    }
+    console.log(`nx affected stacks: ${report.plain.join(', ') || 'none'}
+`);
+    console.log(
+      markdownTable(
+        ['Stack', 'Why', 'Environments'],
+        report.effective.map((a) => [a.stack, a.reason, a.environments.join(', ')]),
+      ),
+    );
+  });
+
+program
   .command('docs-graph')
   .description('Regenerate the stack graph diagram in docs/architecture.md from the Nx project graph.')
   .option('--check', 'fail if the diagram in the docs differs from the graph instead of writing it')
