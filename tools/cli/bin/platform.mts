@@ -129,6 +129,31 @@ program
   });
 
 program
+  .command('blast-radius')
+  .description('Report what base..head changes, offline: stacks per environment, resources and attributes, consumers, apply order, a Mermaid graph.')
+  .requiredOption('--base <ref>', 'base commit (in CI: the merge base, e.g. origin/main)')
+  .option('--head <ref>', 'head commit (must be checked out)', 'HEAD')
+  .option('--json', 'print JSON instead of Markdown')
+  .action(async (options: { base: string; head: string; json?: boolean }) => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { runSynth } = await import('../src/synth/synth-command');
+    const { blastRadius, renderBlastRadius } = await import('../src/affected/blast-radius');
+    const { readStackGraph } = await import('../src/graph/stack-order');
+    const workspaceRoot = findWorkspaceRoot();
+    const outcomes = await runSynth({ workspaceRoot, stacks: [], log: (line) => console.error(line) });
+    if (outcomes.some((o) => !o.ok)) throw new Error('synth of the head failed: fix it before computing the blast radius');
+    const report = blastRadius(workspaceRoot, options.base, options.head);
+    const markdown = renderBlastRadius(report, readStackGraph(workspaceRoot));
+    const dir = join(workspaceRoot, 'dist/reports');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'blast-radius.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(dir, 'blast-radius.md'), markdown);
+    console.log(options.json ? JSON.stringify(report, null, 2) : markdown);
+    console.error('report: dist/reports/blast-radius.md, dist/reports/blast-radius.json');
+  });
+
+program
   .command('docs-graph')
   .description('Regenerate the stack graph diagram in docs/architecture.md from the Nx project graph.')
   .option('--check', 'fail if the diagram in the docs differs from the graph instead of writing it')

@@ -6,7 +6,9 @@ import { findWorkspaceRoot } from '@platform/config';
 import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
 import { markdownTable } from '../report/markdown';
 import { changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
-import { diffOutputHashes, outputHashesAt, readOutputHashes, type OutputHashes } from './output-hashes';
+import { blastRadius, renderBlastRadius } from './blast-radius';
+import { readStackGraph } from '../graph/stack-order';
+import { diffOutputHashes, readOutputHashes, synthesizeAt, type OutputHashes } from './output-hashes';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const ALL = ['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security'];
@@ -74,6 +76,7 @@ describe('change detection against the ground truth of synthesized-output differ
   let copy: string;
   let base: string;
   let baseHashes: OutputHashes;
+  let baseSynth: ReturnType<typeof synthesizeAt>;
   const results: { name: string; truth: string[]; plain: string[]; narrowed: string[] }[] = [];
 
   beforeAll(() => {
@@ -83,7 +86,8 @@ describe('change detection against the ground truth of synthesized-output differ
     sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A']);
     sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'baseline']);
     base = sh(copy, 'git', ['rev-parse', 'HEAD']);
-    baseHashes = outputHashesAt(copy, base);
+    baseSynth = synthesizeAt(copy, base);
+    baseHashes = baseSynth.hashes;
   }, 300_000);
 
   afterAll(() => {
@@ -128,9 +132,39 @@ describe('change detection against the ground truth of synthesized-output differ
     expect(score(narrowed, truth).recall, 'narrowed recall').toBe(1);
   }, 120_000);
 
+  it('reports the blast radius: resources and attributes per environment, consumers, apply order and a graph', () => {
+    sh(copy, 'git', ['checkout', '-q', '-B', 'blast', base]);
+    sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
+    edit(copy, 'libs/networking/src/firewall-baseline.ts', 'DENY_ALL_PRIORITY = 65534', 'DENY_ALL_PRIORITY = 65533');
+    edit(copy, 'environments/prod/gke-cluster.yaml', 'maxNodes: 20', 'maxNodes: 25');
+    sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'blast']);
+    rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
+    spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
+
+    const report = blastRadius(copy, base, 'HEAD', baseSynth);
+    expect(report.stacks.map((s) => [s.stack, s.environments])).toEqual([
+      ['gke-cluster', ['prod']],
+      ['network', ['dev', 'drill', 'prod', 'staging']],
+    ]);
+    const network = report.stacks.find((s) => s.stack === 'network')!;
+    expect(network.changes.dev).toEqual([{ address: expect.stringMatching(/^google_compute_firewall\.firewall_deny-all/), action: 'change', attributes: ['priority'] }]);
+    expect(network.consumers).toEqual(['app-service', 'database', 'gke-cluster']);
+    expect(report.stacks.find((s) => s.stack === 'gke-cluster')!.changes.prod).toEqual([
+      { address: 'google_container_node_pool.pool-general', action: 'change', attributes: ['autoscaling.max_node_count'] },
+    ]);
+    expect(report.applyOrder).toEqual([['network'], ['gke-cluster']]);
+    expect(report.downstream).toEqual(['app-service', 'database']);
+    const markdown = renderBlastRadius(report, readStackGraph(copy));
+    expect(markdown).toMatch(/\| gke-cluster \| output changed \| prod +\| 0 +\| 1 +\| 0 +\|/);
+    expect(markdown).toMatch(/Apply order: network → gke-cluster/);
+    expect(markdown).toMatch(/```mermaid\nflowchart LR[^]*network --> gke_cluster[^]*class gke_cluster,network changed/);
+  }, 300_000);
+
   it('computes the same narrowed set end to end, synthesizing the base in a worktree', () => {
     const report = computeAffected(copy, base, 'HEAD');
-    expect(report.effective.map((a) => a.stack)).toEqual(['app-service']);
-    expect(report.effective[0]).toMatchObject({ reason: 'removed' });
+    expect(report.effective.map((a) => [a.stack, a.reason, a.environments])).toEqual([
+      ['gke-cluster', 'output changed', ['prod']],
+      ['network', 'output changed', ['dev', 'drill', 'prod', 'staging']],
+    ]);
   }, 300_000);
 });

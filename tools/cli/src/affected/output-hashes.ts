@@ -27,11 +27,31 @@ function git(cwd: string, args: string[]): string {
   return result.stdout.trim();
 }
 
+/** Synthesized Terraform JSON by stack then environment. */
+export type SynthesizedFiles = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** Reads every synthesized file (dist/stacks/<stack>/<env>/cdk.tf.json) of a workspace. */
+export function readSynthesizedFiles(workspaceRoot: string): SynthesizedFiles {
+  const files = new Map<string, Map<string, string>>();
+  for (const [stack, environments] of readOutputHashes(workspaceRoot)) {
+    files.set(
+      stack,
+      new Map(Object.keys(environments).map((env) => [env, readFileSync(join(workspaceRoot, 'dist/stacks', stack, env, 'cdk.tf.json'), 'utf8')])),
+    );
+  }
+  return files;
+}
+
+/** Output hashes as of a commit (see synthesizeAt). */
+export function outputHashesAt(workspaceRoot: string, commit: string): OutputHashes {
+  return synthesizeAt(workspaceRoot, commit).hashes;
+}
+
 /**
  * Synthesizes every stack as of a commit, in a temporary worktree sharing this checkout's
- * node_modules, and returns the output hashes. Nothing in the checkout changes.
+ * node_modules, and returns the output hashes and files. Nothing in the checkout changes.
  */
-export function outputHashesAt(workspaceRoot: string, commit: string): OutputHashes {
+export function synthesizeAt(workspaceRoot: string, commit: string): { hashes: OutputHashes; files: SynthesizedFiles } {
   const sha = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]);
   const worktree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
   rmSync(worktree, { recursive: true, force: true });
@@ -43,7 +63,7 @@ export function outputHashesAt(workspaceRoot: string, commit: string): OutputHas
     if (synth.status !== 0 && !existsSync(join(worktree, 'dist/stacks'))) {
       throw new Error(`synth at ${sha.slice(0, 12)} failed: ${(synth.stderr || synth.stdout).trim().split('\n').slice(-3).join(' / ')}`);
     }
-    return readOutputHashes(worktree);
+    return { hashes: readOutputHashes(worktree), files: readSynthesizedFiles(worktree) };
   } finally {
     git(workspaceRoot, ['worktree', 'remove', '--force', worktree]);
   }

@@ -1,0 +1,118 @@
+import { dependencyLayers, readStackGraph } from '../graph/stack-order';
+import { markdownTable } from '../report/markdown';
+import { changedFiles, narrowAffected, plainAffectedStacks, type AffectedStack } from './effective-affected';
+import { diffOutputHashes, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
+import { diffResources, type ResourceChange } from './resource-diff';
+
+export interface StackBlastRadius extends AffectedStack {
+  /** Resource changes by environment. */
+  readonly changes: Readonly<Record<string, readonly ResourceChange[]>>;
+  /** Stacks that read this one's outputs, transitively. */
+  readonly consumers: readonly string[];
+}
+
+export interface BlastRadius {
+  readonly base: string;
+  readonly head: string;
+  readonly changedFiles: readonly string[];
+  readonly plainAffected: readonly string[];
+  readonly stacks: readonly StackBlastRadius[];
+  /** Consumers of changed stacks whose own output did not change: re-plan them after the apply. */
+  readonly downstream: readonly string[];
+  /** Order to apply the changed stacks in; stacks of one layer can run in parallel. */
+  readonly applyOrder: readonly (readonly string[])[];
+}
+
+function consumersOf(graph: ReadonlyMap<string, readonly string[]>, stack: string): string[] {
+  const found = new Set<string>();
+  const visit = (producer: string) => {
+    for (const [consumer, upstream] of graph) {
+      if (upstream.includes(producer) && !found.has(consumer)) {
+        found.add(consumer);
+        visit(consumer);
+      }
+    }
+  };
+  visit(stack);
+  return [...found].sort();
+}
+
+/** The blast radius of base..head, from synthesized output alone (no engine, no cloud). */
+export function blastRadius(workspaceRoot: string, base: string, head: string, baseSynth = synthesizeAt(workspaceRoot, base)): BlastRadius {
+  const changed = changedFiles(workspaceRoot, base, head);
+  const headHashes = readOutputHashes(workspaceRoot);
+  const headFiles: SynthesizedFiles = readSynthesizedFiles(workspaceRoot);
+  const affected = narrowAffected(diffOutputHashes(baseSynth.hashes, headHashes), changed, headHashes);
+  const graph = readStackGraph(workspaceRoot);
+  const stacks = affected.map((a) => {
+    const changes: Record<string, ResourceChange[]> = {};
+    for (const env of a.environments) {
+      changes[env] = diffResources(baseSynth.files.get(a.stack)?.get(env), headFiles.get(a.stack)?.get(env));
+    }
+    return { ...a, changes, consumers: graph.has(a.stack) ? consumersOf(graph, a.stack) : [] };
+  });
+  const names = new Set(stacks.map((s) => s.stack));
+  const downstream = [...new Set(stacks.flatMap((s) => s.consumers))].filter((s) => !names.has(s)).sort();
+  const applyOrder = dependencyLayers(graph)
+    .map((layer) => layer.filter((stack) => names.has(stack) && stacks.find((s) => s.stack === stack)!.reason !== 'removed'))
+    .filter((layer) => layer.length > 0);
+  return { base, head, changedFiles: changed, plainAffected: plainAffectedStacks(workspaceRoot, base, head), stacks, downstream, applyOrder };
+}
+
+const id = (stack: string) => stack.replace(/-/g, '_');
+
+/** The affected part of the stack graph: changed stacks, their consumers and the edges between them. */
+export function blastRadiusMermaid(report: BlastRadius, graph: ReadonlyMap<string, readonly string[]>): string {
+  const changed = report.stacks.map((s) => s.stack);
+  const nodes = [...new Set([...changed, ...report.downstream])].sort();
+  const lines = ['```mermaid', 'flowchart LR'];
+  for (const stack of nodes) lines.push(`  ${id(stack)}["${stack}"]`);
+  for (const [consumer, upstream] of [...graph].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const producer of upstream) if (nodes.includes(consumer) && nodes.includes(producer)) lines.push(`  ${id(producer)} --> ${id(consumer)}`);
+  }
+  lines.push('  classDef changed fill:#fde68a,stroke:#b45309', '  classDef downstream fill:#e5e7eb,stroke:#6b7280');
+  if (changed.length > 0) lines.push(`  class ${changed.map(id).join(',')} changed`);
+  if (report.downstream.length > 0) lines.push(`  class ${report.downstream.map(id).join(',')} downstream`);
+  lines.push('```');
+  return lines.join('\n');
+}
+
+function count(changes: readonly ResourceChange[], action: ResourceChange['action']): number {
+  return changes.filter((c) => c.action === action).length;
+}
+
+/** Markdown for a pull request comment. */
+export function renderBlastRadius(report: BlastRadius, graph: ReadonlyMap<string, readonly string[]>): string {
+  if (report.stacks.length === 0) {
+    return `## Blast radius\n\nNo stack's synthesized output changes (${report.changedFiles.length} files changed). Nothing to plan or apply.\n`;
+  }
+  const summary = markdownTable(
+    ['Stack', 'Why', 'Environment', 'Add', 'Change', 'Remove'],
+    report.stacks.flatMap((s) =>
+      Object.entries(s.changes).map(([env, changes]) => [s.stack, s.reason, env, String(count(changes, 'add')), String(count(changes, 'change')), String(count(changes, 'remove'))]),
+    ),
+  );
+  const details = report.stacks.map((s) => {
+    const perEnv = Object.entries(s.changes)
+      .map(([env, changes]) => {
+        const lines = changes.map((c) => `- \`${c.address}\` ${c.action}${c.attributes.length ? `: ${c.attributes.map((a) => `\`${a}\``).join(', ')}` : ''}`);
+        return `**${env}**\n\n${lines.join('\n') || '- no resource changes (outputs or settings only)'}`;
+      })
+      .join('\n\n');
+    return `<details><summary>${s.stack}: ${s.reason}${s.consumers.length ? `; read by ${s.consumers.join(', ')}` : ''}</summary>\n\n${perEnv}\n\n</details>`;
+  });
+  return [
+    '## Blast radius',
+    '',
+    summary,
+    '',
+    `Apply order: ${report.applyOrder.map((layer) => layer.join(', ')).join(' → ') || 'none'}`,
+    report.downstream.length ? `Downstream (outputs they read may change; re-plan after apply): ${report.downstream.join(', ')}` : 'Downstream: none',
+    `nx affected listed: ${report.plainAffected.join(', ') || 'none'}`,
+    '',
+    blastRadiusMermaid(report, graph),
+    '',
+    ...details,
+    '',
+  ].join('\n');
+}
