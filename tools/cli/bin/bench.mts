@@ -2,26 +2,36 @@
 // Benchmarks, run on demand (never as timed tests): prints wall times of synth through Nx.
 import { Command } from 'commander';
 import { findWorkspaceRoot } from '../src/workspace';
+import { runAffectedBenchmark } from '../src/bench/affected-bench';
 import { runEngineBenchmark } from '../src/bench/engine-bench';
 import { runSynthBenchmark } from '../src/bench/synth-bench';
 
 const program = new Command('bench')
   .description('Measure synth (cold and warm, through Nx) and the engine (setup, per-stack init, validate, plan).')
   .option('--runs <n>', 'repetitions of each synth measurement (the median is reported)', '3')
-  .option('--only <part>', 'synth or engine (default: both)')
+  .option('--only <part>', 'synth, engine or affected (default: all)')
+  .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
+  .option('--ci', 'also time a one-stack CI run against a full run (affected benchmark; minutes)')
   .option('--cold', 'also time the engine setup into an empty cache (builds everything: minutes)')
-  .action(async (options: { runs: string; only?: string; cold?: boolean }) => {
+  .action(async (options: { runs: string; only?: string; cold?: boolean; stacks: string; ci?: boolean }) => {
     const runs = Number.parseInt(options.runs, 10);
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, got '${options.runs}'`);
-    if (options.only !== undefined && options.only !== 'synth' && options.only !== 'engine') {
-      throw new Error(`--only must be synth or engine, got '${options.only}'`);
+    if (options.only !== undefined && !['synth', 'engine', 'affected'].includes(options.only)) {
+      throw new Error(`--only must be synth, engine or affected, got '${options.only}'`);
     }
+    const stacks = Number.parseInt(options.stacks, 10);
+    if (!Number.isInteger(stacks) || stacks < 1) throw new Error(`--stacks must be a positive whole number, got '${options.stacks}'`);
     const workspaceRoot = findWorkspaceRoot();
     const log = (line: string) => console.log(line);
-    if (options.only !== 'engine') await runSynthBenchmark({ workspaceRoot, runs, log });
-    if (options.only !== 'synth') {
+    const wanted = (part: string) => options.only === undefined || options.only === part;
+    if (wanted('synth')) await runSynthBenchmark({ workspaceRoot, runs, log });
+    if (wanted('engine')) {
       log('');
       await runEngineBenchmark({ workspaceRoot, cold: options.cold === true, log });
+    }
+    if (wanted('affected')) {
+      log('');
+      await runAffectedBenchmark({ workspaceRoot, stacks, ci: options.ci === true, log });
     }
   });
 

@@ -12,5 +12,4 @@ export {
   validateS3ServerOptions,
 } from './server';
 export { pickFreePort } from './free-port';
-export { s3ErrorCode, s3Request, s3Url, type S3Call, type S3Reply, type S3Target } from './s3-request';
-export { signRequest, type RequestToSign, type SigningCredentials } from './sigv4';
+export { s3ClientFor, type S3Connection } from './s3-client';

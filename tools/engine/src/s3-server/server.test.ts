@@ -2,16 +2,48 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createConnection, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { findWorkspaceRoot } from '@platform/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { readPinnedVersions } from '../versions';
 import { ensureS3Server } from './install';
-import { s3Request } from './s3-request';
+import { s3ClientFor } from './s3-client';
 import { startS3Server, type RunningS3Server } from './server';
 
 const workspaceRoot = findWorkspaceRoot(import.meta.dirname);
-const versioningXml = '<Status>Enabled</Status>';
+
+/** What a refused SDK call rejects with, e.g. `s3Refusal('PreconditionFailed', 412)`. */
+const s3Refusal = (name: string, httpStatusCode: number) => ({ name, $metadata: { httpStatusCode } });
+
+/** The object's body as text. */
+async function readObject(s3: S3Client, Bucket: string, Key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket, Key }));
+  return object.Body!.transformToString();
+}
+
+/** A PutObject, optionally conditional; resolves to the HTTP status. */
+async function putObject(
+  s3: S3Client,
+  Bucket: string,
+  Key: string,
+  Body: string,
+  condition: Pick<PutObjectCommandInput, 'IfMatch' | 'IfNoneMatch'> = {},
+): Promise<number | undefined> {
+  return (await s3.send(new PutObjectCommand({ Bucket, Key, Body, ...condition }))).$metadata.httpStatusCode;
+}
 
 /** Resolves 'refused' or 'connected' for a TCP connect to host:port. */
 function tcpConnect(host: string, port: number): Promise<'connected' | 'refused'> {
@@ -60,14 +92,17 @@ const nonLoopbackIPv4 = Object.values(networkInterfaces())
 describe('local S3 server (versitygw)', () => {
   let binary: string;
   let server: RunningS3Server;
+  let s3: S3Client;
 
   beforeAll(async () => {
     // The first run on a machine builds versitygw from the Go module proxy (minutes); later runs reuse the cache.
     ({ binary } = await ensureS3Server({ versions: readPinnedVersions(workspaceRoot), log: (line) => console.log(line) }));
     server = await startS3Server({ binary, buckets: ['state', 'artifacts'] });
+    s3 = s3ClientFor(server);
   }, 900_000);
 
   afterAll(async () => {
+    s3?.destroy();
     await server?.stop();
   });
 
@@ -75,21 +110,21 @@ describe('local S3 server (versitygw)', () => {
     expect(server.endpoint).toBe(`http://127.0.0.1:${server.port}`);
     expect(server.region).toBe('us-east-1');
 
-    const anonymous = await s3Request(server, { method: 'GET', anonymous: true });
+    const anonymous = await fetch(`${server.endpoint}/`, { signal: AbortSignal.timeout(10_000) });
     expect(anonymous.status).toBe(403);
-    expect(anonymous.errorCode).toBe('AccessDenied');
+    expect(await anonymous.text()).toMatch(/<Error>[\s\S]*<Code>AccessDenied<\/Code>/);
 
-    const listing = await s3Request(server, { method: 'GET' });
-    expect(listing.status).toBe(200);
-    expect(listing.body).toContain('<Name>state</Name>');
-    expect(listing.body).toContain('<Name>artifacts</Name>');
+    const listing = await s3.send(new ListBucketsCommand({}));
+    expect(listing.Buckets?.map((bucket) => bucket.Name)).toEqual(expect.arrayContaining(['state', 'artifacts']));
   });
 
   it('rejects requests signed with the wrong secret', async () => {
-    const reply = await s3Request({ ...server, secretKey: `${server.secretKey}x` }, { method: 'GET' });
-
-    expect(reply.status).toBe(403);
-    expect(reply.errorCode).toBe('SignatureDoesNotMatch');
+    const wrong = s3ClientFor({ ...server, secretKey: `${server.secretKey}x` });
+    try {
+      await expect(wrong.send(new ListBucketsCommand({}))).rejects.toMatchObject(s3Refusal('SignatureDoesNotMatch', 403));
+    } finally {
+      wrong.destroy();
+    }
   });
 
   it.runIf(nonLoopbackIPv4.length > 0)("cannot be reached on the machine's other addresses", async () => {
@@ -99,58 +134,52 @@ describe('local S3 server (versitygw)', () => {
   });
 
   it('creates the requested buckets with versioning enabled, and no others', async () => {
-    for (const bucket of ['state', 'artifacts']) {
-      expect((await s3Request(server, { method: 'HEAD', bucket })).status).toBe(200);
-      const versioning = await s3Request(server, { method: 'GET', bucket, query: { versioning: '' } });
-      expect(versioning.body).toContain(versioningXml);
+    for (const Bucket of ['state', 'artifacts']) {
+      expect((await s3.send(new HeadBucketCommand({ Bucket }))).$metadata.httpStatusCode).toBe(200);
+      expect((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe('Enabled');
     }
-    const missing = await s3Request(server, { method: 'GET', bucket: 'never-created' });
-    expect(missing.status).toBe(404);
-    expect(missing.errorCode).toBe('NoSuchBucket');
+    await expect(s3.send(new ListObjectsV2Command({ Bucket: 'never-created' }))).rejects.toMatchObject(s3Refusal('NoSuchBucket', 404));
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'never-created' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
   });
 
   it('accepts only the first of two If-None-Match: * writes of a key (the state lock primitive)', async () => {
     const key = 'first-writer-wins/terraform.tfstate.tflock';
 
-    const first = await s3Request(server, { method: 'PUT', bucket: 'state', key, headers: { 'if-none-match': '*' }, body: 'holder: a' });
-    const second = await s3Request(server, { method: 'PUT', bucket: 'state', key, headers: { 'if-none-match': '*' }, body: 'holder: b' });
+    const first = await putObject(s3, 'state', key, 'holder: a', { IfNoneMatch: '*' });
+    const second = putObject(s3, 'state', key, 'holder: b', { IfNoneMatch: '*' });
 
-    expect(first.status).toBe(200);
-    expect(second.status).toBe(412);
-    expect(second.errorCode).toBe('PreconditionFailed');
-    expect((await s3Request(server, { method: 'GET', bucket: 'state', key })).body).toBe('holder: a');
+    expect(first).toBe(200);
+    await expect(second).rejects.toMatchObject(s3Refusal('PreconditionFailed', 412));
+    expect(await readObject(s3, 'state', key)).toBe('holder: a');
   });
 
   it('only supports If-None-Match: * on writes, answering NotImplemented to an ETag list', async () => {
-    const reply = await s3Request(server, { method: 'PUT', bucket: 'state', key: 'etag-condition', headers: { 'if-none-match': '"abc"' }, body: 'x' });
-
-    expect(reply.status).toBe(501);
-    expect(reply.errorCode).toBe('NotImplemented');
+    await expect(putObject(s3, 'state', 'etag-condition', 'x', { IfNoneMatch: '"abc"' })).rejects.toMatchObject(s3Refusal('NotImplemented', 501));
   });
 
   it('replaces an object only when If-Match names its current ETag', async () => {
-    const key = 'if-match/state.json';
-    const created = await s3Request(server, { method: 'PUT', bucket: 'state', key, body: 'v1' });
-    const etag = created.headers.get('etag')!;
+    const Key = 'if-match/state.json';
+    const created = await s3.send(new PutObjectCommand({ Bucket: 'state', Key, Body: 'v1' }));
+    const etag = created.ETag!;
 
-    const stale = await s3Request(server, { method: 'PUT', bucket: 'state', key, headers: { 'if-match': '"0123456789abcdef0123456789abcdef"' }, body: 'v2' });
-    const current = await s3Request(server, { method: 'PUT', bucket: 'state', key, headers: { 'if-match': etag }, body: 'v2' });
-
-    expect(stale.status).toBe(412);
-    expect(current.status).toBe(200);
+    await expect(putObject(s3, 'state', Key, 'v2', { IfMatch: '"0123456789abcdef0123456789abcdef"' })).rejects.toMatchObject(
+      s3Refusal('PreconditionFailed', 412),
+    );
+    expect(await putObject(s3, 'state', Key, 'v2', { IfMatch: etag })).toBe(200);
+    expect(await readObject(s3, 'state', Key)).toBe('v2');
   });
 
   it('in an unversioned bucket, lets a deleted lock key be taken again with If-None-Match: * (the OpenTofu lock cycle)', async () => {
-    expect((await s3Request(server, { method: 'PUT', bucket: 'plain-locks' })).status).toBe(200);
+    expect((await s3.send(new CreateBucketCommand({ Bucket: 'plain-locks' }))).$metadata.httpStatusCode).toBe(200);
     const key = 'env/terraform.tfstate.tflock';
-    const lock = (holder: string) =>
-      s3Request(server, { method: 'PUT', bucket: 'plain-locks', key, headers: { 'if-none-match': '*' }, body: holder });
+    const lock = (holder: string) => putObject(s3, 'plain-locks', key, holder, { IfNoneMatch: '*' });
+    const taken = s3Refusal('PreconditionFailed', 412);
 
-    expect((await lock('a')).status).toBe(200);
-    expect((await lock('b')).status).toBe(412);
-    expect((await s3Request(server, { method: 'DELETE', bucket: 'plain-locks', key })).status).toBe(204);
-    expect((await lock('b')).status).toBe(200);
-    expect((await lock('c')).status).toBe(412);
+    expect(await lock('a')).toBe(200);
+    await expect(lock('b')).rejects.toMatchObject(taken);
+    expect((await s3.send(new DeleteObjectCommand({ Bucket: 'plain-locks', Key: key }))).$metadata.httpStatusCode).toBe(204);
+    expect(await lock('b')).toBe(200);
+    await expect(lock('c')).rejects.toMatchObject(taken);
   });
 
   // Known versitygw 1.8.0 bug (backend/posix/posix.go): DeleteObject in a versioned bucket leaves a
@@ -158,38 +187,41 @@ describe('local S3 server (versitygw)', () => {
   // When this test fails after a version bump, the bug is fixed and state buckets may be versioned.
   it('in a versioned bucket, refuses If-None-Match: * after the key was deleted (versitygw 1.8.0 bug)', async () => {
     const key = 'versioned-lock/terraform.tfstate.tflock';
-    const lock = (holder: string) => s3Request(server, { method: 'PUT', bucket: 'state', key, headers: { 'if-none-match': '*' }, body: holder });
+    const lock = (holder: string) => putObject(s3, 'state', key, holder, { IfNoneMatch: '*' });
 
-    expect((await lock('a')).status).toBe(200);
-    expect((await s3Request(server, { method: 'DELETE', bucket: 'state', key })).status).toBe(204);
-    expect((await s3Request(server, { method: 'GET', bucket: 'state', key })).status).toBe(404);
-    expect((await lock('b')).status).toBe(412);
+    expect(await lock('a')).toBe(200);
+    expect((await s3.send(new DeleteObjectCommand({ Bucket: 'state', Key: key }))).$metadata.httpStatusCode).toBe(204);
+    await expect(readObject(s3, 'state', key)).rejects.toMatchObject(s3Refusal('NoSuchKey', 404));
+    await expect(lock('b')).rejects.toMatchObject(s3Refusal('PreconditionFailed', 412));
   });
 
   it('keeps every version of an overwritten object and serves the latest', async () => {
     const key = 'releases/build.json';
     for (const body of ['{"build":1}', '{"build":2}']) {
-      expect((await s3Request(server, { method: 'PUT', bucket: 'artifacts', key, body })).status).toBe(200);
+      expect(await putObject(s3, 'artifacts', key, body)).toBe(200);
     }
 
-    const versions = await s3Request(server, { method: 'GET', bucket: 'artifacts', query: { versions: '', prefix: key } });
-    expect(versions.body.match(/<Version>/g)).toHaveLength(2);
-    expect((await s3Request(server, { method: 'GET', bucket: 'artifacts', key })).body).toBe('{"build":2}');
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: 'artifacts', Prefix: key }));
+    expect(versions.Versions).toHaveLength(2);
+    expect(versions.Versions?.filter((version) => version.IsLatest)).toHaveLength(1);
+    expect(await readObject(s3, 'artifacts', key)).toBe('{"build":2}');
   });
 
   it('runs a second, unversioned server side by side on another port with its own buckets', async () => {
     const other = await startS3Server({ binary, buckets: ['other'], versioned: false });
+    const otherS3 = s3ClientFor(other);
     try {
       expect(other.port).not.toBe(server.port);
-      expect((await s3Request(other, { method: 'GET', bucket: 'other', query: { versioning: '' } })).body).not.toContain('<Status>');
+      expect((await otherS3.send(new GetBucketVersioningCommand({ Bucket: 'other' }))).Status).toBeUndefined();
       expect(other.dataDir).not.toBe(server.dataDir);
-      expect((await s3Request(other, { method: 'HEAD', bucket: 'other' })).status).toBe(200);
-      expect((await s3Request(other, { method: 'HEAD', bucket: 'state' })).status).toBe(404);
-      expect((await s3Request(server, { method: 'HEAD', bucket: 'state' })).status).toBe(200);
+      expect((await otherS3.send(new HeadBucketCommand({ Bucket: 'other' }))).$metadata.httpStatusCode).toBe(200);
+      await expect(otherS3.send(new HeadBucketCommand({ Bucket: 'state' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+      expect((await s3.send(new HeadBucketCommand({ Bucket: 'state' }))).$metadata.httpStatusCode).toBe(200);
     } finally {
+      otherS3.destroy();
       await other.stop();
     }
-    expect((await s3Request(server, { method: 'GET' })).status).toBe(200);
+    expect((await s3.send(new ListBucketsCommand({}))).$metadata.httpStatusCode).toBe(200);
   });
 
   it('stop() ends the process, frees the port and removes the temporary data dir', async () => {
@@ -209,17 +241,23 @@ describe('local S3 server (versitygw)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 's3-server-test-'));
     try {
       const first = await startS3Server({ binary, dataDir, buckets: ['kept'] });
-      await s3Request(first, { method: 'PUT', bucket: 'kept', key: 'a.txt', body: 'still here' });
-      await first.stop();
+      const firstS3 = s3ClientFor(first);
+      try {
+        expect(await putObject(firstS3, 'kept', 'a.txt', 'still here')).toBe(200);
+      } finally {
+        firstS3.destroy();
+        await first.stop();
+      }
       expect(existsSync(dataDir)).toBe(true);
 
       const second = await startS3Server({ binary, dataDir, buckets: ['kept'] });
+      const secondS3 = s3ClientFor(second);
       try {
         expect(second.accessKey).not.toBe(first.accessKey);
-        expect((await s3Request(second, { method: 'GET', bucket: 'kept', key: 'a.txt' })).body).toBe('still here');
-        const put = await s3Request(second, { method: 'PUT', bucket: 'kept', key: 'b.txt', body: 'new' });
-        expect(put.status).toBe(200);
+        expect(await readObject(secondS3, 'kept', 'a.txt')).toBe('still here');
+        expect(await putObject(secondS3, 'kept', 'b.txt', 'new')).toBe(200);
       } finally {
+        secondS3.destroy();
         await second.stop();
       }
     } finally {

@@ -4,8 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { pickFreePort } from './free-port';
-import { s3Request, type S3Target } from './s3-request';
+import { s3ClientFor, type S3Connection } from './s3-client';
 
 /** The only address the local server ever listens on. */
 export const S3_SERVER_HOST = '127.0.0.1';
@@ -55,7 +56,7 @@ export interface S3ServerExit {
   readonly error?: Error;
 }
 
-export interface RunningS3Server extends S3Target {
+export interface RunningS3Server extends S3Connection {
   /** `http://127.0.0.1:<port>` (path-style addressing). */
   readonly endpoint: string;
   readonly port: number;
@@ -223,28 +224,34 @@ async function waitUntilReady(endpoint: string, spawned: Spawned, timeoutMs: num
   return exit ?? 'timeout';
 }
 
-async function createBuckets(target: S3Target, buckets: readonly string[], versioned: boolean): Promise<void> {
-  for (const bucket of buckets) {
-    const created = await s3Request(target, { method: 'PUT', bucket });
-    // A data dir reused across restarts already holds its buckets, owned by the root key of the
-    // run that made them (BucketAlreadyExists when the key changed); the root user may use them all.
-    const existed = created.errorCode === 'BucketAlreadyOwnedByYou' || created.errorCode === 'BucketAlreadyExists';
-    if (created.status !== 200 && !existed) {
-      throw new S3ServerStartError(`creating bucket '${bucket}' failed: HTTP ${created.status} ${created.errorCode ?? created.body.slice(0, 300)}`);
+/** `HTTP 403 AccessDenied: <message>` for an S3 error reply, the plain message otherwise (e.g. a refused connection). */
+function describeS3Error(error: unknown): string {
+  if (error instanceof S3ServiceException) return `HTTP ${error.$metadata.httpStatusCode ?? '?'} ${error.name}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function createBuckets(server: S3Connection, buckets: readonly string[], versioned: boolean): Promise<void> {
+  if (buckets.length === 0) return;
+  const s3 = s3ClientFor(server);
+  try {
+    for (const Bucket of buckets) {
+      try {
+        await s3.send(new CreateBucketCommand({ Bucket }));
+      } catch (error) {
+        // A data dir reused across restarts already holds its buckets, owned by the root key of the
+        // run that made them (BucketAlreadyExists when the key changed); the root user may use them all.
+        const existed = error instanceof S3ServiceException && (error.name === 'BucketAlreadyOwnedByYou' || error.name === 'BucketAlreadyExists');
+        if (!existed) throw new S3ServerStartError(`creating bucket '${Bucket}' failed: ${describeS3Error(error)}`);
+      }
+      if (!versioned) continue;
+      try {
+        await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+      } catch (error) {
+        throw new S3ServerStartError(`turning on versioning for bucket '${Bucket}' failed: ${describeS3Error(error)}`);
+      }
     }
-    if (!versioned) continue;
-    const versioning = await s3Request(target, {
-      method: 'PUT',
-      bucket,
-      query: { versioning: '' },
-      headers: { 'content-type': 'application/xml' },
-      body: '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>',
-    });
-    if (versioning.status !== 200) {
-      throw new S3ServerStartError(
-        `turning on versioning for bucket '${bucket}' failed: HTTP ${versioning.status} ${versioning.errorCode ?? versioning.body.slice(0, 300)}`,
-      );
-    }
+  } finally {
+    s3.destroy();
   }
 }
 
