@@ -149,6 +149,7 @@ describe('change detection against the ground truth of synthesized-output differ
     const network = report.stacks.find((s) => s.stack === 'network')!;
     expect(network.changes.dev).toEqual([{ address: expect.stringMatching(/^google_compute_firewall\.firewall_deny-all/), action: 'change', attributes: ['priority'] }]);
     expect(network.consumers).toEqual(['app-service', 'database', 'gke-cluster']);
+    expect(network.plans).toEqual({});
     expect(report.stacks.find((s) => s.stack === 'gke-cluster')!.changes.prod).toEqual([
       { address: 'google_container_node_pool.pool-general', action: 'change', attributes: ['autoscaling.max_node_count'] },
     ]);

@@ -1,12 +1,25 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { dependencyLayers, readStackGraph } from '../graph/stack-order';
 import { markdownTable } from '../report/markdown';
 import { changedFiles, narrowAffected, plainAffectedStacks, type AffectedStack } from './effective-affected';
 import { diffOutputHashes, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
 import { diffResources, type ResourceChange } from './resource-diff';
 
+/** What the engine's saved plan of a stack in an environment would do (from plan.json). */
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly remove: number;
+  /** Addresses the plan replaces (delete and create). */
+  readonly replace: readonly string[];
+}
+
 export interface StackBlastRadius extends AffectedStack {
   /** Resource changes by environment. */
   readonly changes: Readonly<Record<string, readonly ResourceChange[]>>;
+  /** The engine's plan summary by environment, where a saved plan exists (dist/engine). */
+  readonly plans: Readonly<Record<string, PlanSummary>>;
   /** Stacks that read this one's outputs, transitively. */
   readonly consumers: readonly string[];
 }
@@ -21,6 +34,22 @@ export interface BlastRadius {
   readonly downstream: readonly string[];
   /** Order to apply the changed stacks in; stacks of one layer can run in parallel. */
   readonly applyOrder: readonly (readonly string[])[];
+}
+
+/** Summarizes a saved plan rendering (`show -json`); undefined when the stack was not planned. */
+export function readPlanSummary(workspaceRoot: string, stack: string, environment: string): PlanSummary | undefined {
+  const file = join(workspaceRoot, 'dist/engine', stack, environment, 'plan.json');
+  if (!existsSync(file)) return undefined;
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as { resource_changes?: { address: string; change: { actions: string[] } }[] };
+  const summary = { add: 0, change: 0, remove: 0, replace: [] as string[] };
+  for (const rc of plan.resource_changes ?? []) {
+    const actions = rc.change.actions;
+    if (actions.includes('create')) summary.add++;
+    if (actions.includes('delete')) summary.remove++;
+    if (actions.includes('update')) summary.change++;
+    if (actions.includes('create') && actions.includes('delete')) summary.replace.push(rc.address);
+  }
+  return summary;
 }
 
 function consumersOf(graph: ReadonlyMap<string, readonly string[]>, stack: string): string[] {
@@ -49,7 +78,12 @@ export function blastRadius(workspaceRoot: string, base: string, head: string, b
     for (const env of a.environments) {
       changes[env] = diffResources(baseSynth.files.get(a.stack)?.get(env), headFiles.get(a.stack)?.get(env));
     }
-    return { ...a, changes, consumers: graph.has(a.stack) ? consumersOf(graph, a.stack) : [] };
+    const plans: Record<string, PlanSummary> = {};
+    for (const env of a.environments) {
+      const summary = readPlanSummary(workspaceRoot, a.stack, env);
+      if (summary) plans[env] = summary;
+    }
+    return { ...a, changes, plans, consumers: graph.has(a.stack) ? consumersOf(graph, a.stack) : [] };
   });
   const names = new Set(stacks.map((s) => s.stack));
   const downstream = [...new Set(stacks.flatMap((s) => s.consumers))].filter((s) => !names.has(s)).sort();
@@ -96,7 +130,11 @@ export function renderBlastRadius(report: BlastRadius, graph: ReadonlyMap<string
     const perEnv = Object.entries(s.changes)
       .map(([env, changes]) => {
         const lines = changes.map((c) => `- \`${c.address}\` ${c.action}${c.attributes.length ? `: ${c.attributes.map((a) => `\`${a}\``).join(', ')}` : ''}`);
-        return `**${env}**\n\n${lines.join('\n') || '- no resource changes (outputs or settings only)'}`;
+        const plan = s.plans[env];
+        const planLine = plan
+          ? `\n\nEngine plan: ${plan.add} to add, ${plan.change} to change, ${plan.remove} to destroy${plan.replace.length ? `; replaces ${plan.replace.map((a) => `\`${a}\``).join(', ')}` : ''}`
+          : '';
+        return `**${env}**\n\n${lines.join('\n') || '- no resource changes (outputs or settings only)'}${planLine}`;
       })
       .join('\n\n');
     return `<details><summary>${s.stack}: ${s.reason}${s.consumers.length ? `; read by ${s.consumers.join(', ')}` : ''}</summary>\n\n${perEnv}\n\n</details>`;

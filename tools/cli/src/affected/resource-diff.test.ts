@@ -34,3 +34,27 @@ describe('resource-level diff of synthesized configurations', () => {
     expect(changedPaths({ a: [1] }, { a: [1, 2] })).toEqual(['a']);
   });
 });
+
+describe('engine plan summaries in the blast radius', () => {
+  it('summarizes a saved plan rendering, naming replacements, and is absent without one', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readPlanSummary } = await import('./blast-radius');
+    const root = mkdtempSync(join(tmpdir(), 'plan-summary-'));
+    mkdirSync(join(root, 'dist/engine/web/dev'), { recursive: true });
+    writeFileSync(
+      join(root, 'dist/engine/web/dev/plan.json'),
+      JSON.stringify({
+        resource_changes: [
+          { address: 'a.x', change: { actions: ['create'] } },
+          { address: 'a.y', change: { actions: ['update'] } },
+          { address: 'a.z', change: { actions: ['delete', 'create'] } },
+          { address: 'a.n', change: { actions: ['no-op'] } },
+        ],
+      }),
+    );
+    expect(readPlanSummary(root, 'web', 'dev')).toEqual({ add: 2, change: 1, remove: 1, replace: ['a.z'] });
+    expect(readPlanSummary(root, 'web', 'prod')).toBeUndefined();
+  });
+});
