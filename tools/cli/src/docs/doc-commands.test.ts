@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
@@ -56,7 +56,13 @@ describe('documentation commands', () => {
     let copy: string;
     beforeAll(() => {
       copy = copyWorkspace(WORKSPACE, undefined, 'docs');
-    });
+      // A clean clone is a git repository: commands that compare commits need one.
+      writeFileSync(join(copy, '.gitignore'), `${readFileSync(join(copy, '.gitignore'), 'utf8')}node_modules\n`);
+      for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'clean clone']]) {
+        const result = spawnSync('git', ['-c', 'user.name=docs', '-c', 'user.email=docs@localhost', ...args], { cwd: copy, encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+      }
+    }, 60_000);
     afterAll(() => removeWorkspaceCopy(copy));
 
     it.each(commands.filter((c) => !NOT_RUN_HERE.has(c.command)).map((c) => [where(c), c] as const))(
