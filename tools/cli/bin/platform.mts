@@ -154,6 +154,22 @@ program
   });
 
 program
+  .command('publish')
+  .description('Package a synthesized stack as an immutable artifact and publish it to the store (S3 or the local directory store).')
+  .argument('<stack>', 'stack name (synthesize it first)')
+  .requiredOption('--version <version>', 'release version, e.g. 1.4.0')
+  .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
+  .action(async (stack: string, options: { version: string; store?: string }) => {
+    const { join } = await import('node:path');
+    const { buildArtifact, openStore, publishArtifact, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const workspaceRoot = findWorkspaceRoot();
+    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    const artifact = buildArtifact(workspaceRoot, stack, options.version);
+    const result = await publishArtifact(store, artifact);
+    console.log(`${stack}@${options.version}: ${result.status} in ${store.location} (manifest sha256 ${result.manifestSha256})`);
+  });
+
+program
   .command('docs-graph')
   .description('Regenerate the stack graph diagram in docs/architecture.md from the Nx project graph.')
   .option('--check', 'fail if the diagram in the docs differs from the graph instead of writing it')

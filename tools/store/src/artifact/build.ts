@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentFilePath, stackSettingsPath } from '@platform/config';
+import { readPinnedVersions } from '@platform/engine';
+import { canonicalJson, type ArtifactManifest } from './manifest';
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export interface Artifact {
+  readonly manifest: ArtifactManifest;
+  /** Files by path inside the artifact (the manifest not included). */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+}
+
+function git(workspaceRoot: string, args: string[]): string {
+  const result = spawnSync('git', args, { cwd: workspaceRoot, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+/** sha256 over each tracked file of the given folders, path by path, as of a commit. */
+function treeHash(workspaceRoot: string, commit: string, folders: readonly string[]): string {
+  const listing = git(workspaceRoot, ['ls-tree', '-r', commit, '--', ...folders]);
+  return sha256Hex(listing.split('\n').filter(Boolean).sort().join('\n'));
+}
+
+interface SynthReport {
+  environments: Record<string, { sha256: string }>;
+  contracts: { published: Record<string, number>; consumed: Record<string, number> };
+}
+
+/**
+ * Packages a stack's synthesized output (dist/stacks/<stack>, from `nx run <stack>:synth` at
+ * the release commit) as an artifact: the JSON of every environment and a manifest. Nothing
+ * time- or machine-dependent goes in, so packaging the same commit again gives the same bytes.
+ */
+export function buildArtifact(workspaceRoot: string, stack: string, version: string, commit = 'HEAD'): Artifact {
+  const dir = join(workspaceRoot, 'dist/stacks', stack);
+  const reportFile = join(dir, 'synth.json');
+  if (!existsSync(reportFile)) throw new Error(`dist/stacks/${stack}/synth.json does not exist: run 'npx nx run ${stack}:synth' first`);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SynthReport;
+  const gitCommit = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]).trim();
+  const versions = readPinnedVersions(workspaceRoot);
+
+  const files = new Map<string, Uint8Array>();
+  const environments: ArtifactManifest['environments'] = {};
+  for (const [env, result] of Object.entries(report.environments).sort(([a], [b]) => a.localeCompare(b))) {
+    const bytes = readFileSync(join(dir, env, 'cdk.tf.json'));
+    if (sha256Hex(bytes) !== result.sha256) {
+      throw new Error(`dist/stacks/${stack}/${env}/cdk.tf.json does not match its synth report: synthesize again`);
+    }
+    const path = `environments/${env}/cdk.tf.json`;
+    files.set(path, bytes);
+    const config = [environmentFilePath(env), stackSettingsPath(env, stack)].map((file) => readFileSync(join(workspaceRoot, file)));
+    environments[env] = { configHash: sha256Hex(Buffer.concat(config)), file: path };
+  }
+  const providers = Object.fromEntries(Object.entries(versions.providers).map(([source, p]) => [source, p.version]));
+  const manifest: ArtifactManifest = {
+    schemaVersion: 1,
+    stack,
+    version,
+    gitCommit,
+    sourceHash: treeHash(workspaceRoot, gitCommit, [`stacks/${stack}`, 'libs']),
+    environments,
+    engine: { opentofu: versions.opentofu.version },
+    providers,
+    contracts: report.contracts,
+    files: Object.fromEntries([...files].map(([path, bytes]) => [path, { sha256: sha256Hex(bytes), size: bytes.length }])),
+  };
+  return { manifest, files };
+}
+
+export function manifestBytes(manifest: ArtifactManifest): Uint8Array {
+  return Buffer.from(canonicalJson(manifest));
+}
