@@ -170,6 +170,32 @@ program
   });
 
 program
+  .command('promote')
+  .description("Deploy a published artifact's bytes to an environment, after the environment before it (promotion.after); a rollback is a promotion of an earlier version.")
+  .argument('<stack@version>', 'e.g. network@1.4.0')
+  .requiredOption('--to <environment>', 'target environment')
+  .option('--break-glass <reason>', 'skip the promotion gate; the reason is recorded')
+  .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
+  .action(async (target: string, options: { to: string; breakGlass?: string; store?: string }) => {
+    const { join } = await import('node:path');
+    const { openStore, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { promote } = await import('../src/promote/promote');
+    const match = /^([a-z][a-z0-9-]+)@(.+)$/.exec(target);
+    if (!match) throw new Error(`'${target}' must be <stack>@<version>, e.g. network@1.4.0`);
+    const workspaceRoot = findWorkspaceRoot();
+    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    await promote({
+      workspaceRoot,
+      store,
+      stack: match[1]!,
+      version: match[2]!,
+      to: options.to,
+      ...(options.breakGlass ? { breakGlass: { reason: options.breakGlass } } : {}),
+      log: (line) => console.log(line),
+    });
+  });
+
+program
   .command('docs-graph')
   .description('Regenerate the stack graph diagram in docs/architecture.md from the Nx project graph.')
   .option('--check', 'fail if the diagram in the docs differs from the graph instead of writing it')

@@ -61,6 +61,8 @@ export interface StackEngineOptions {
   readonly log: (line: string) => void;
   /** Rewrites the configuration before the engine sees it (plan from zero). */
   readonly transform?: (json: string) => string;
+  /** The configuration to run instead of dist/stacks (an artifact's bytes, at promotion). */
+  readonly configuration?: string;
 }
 
 /**
@@ -72,10 +74,10 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   const { workspaceRoot, stack } = options;
   const environment = loadEnvironment(workspaceRoot, options.environment);
   const synthesized = join(workspaceRoot, synthOutputDir(stack), environment.name, 'cdk.tf.json');
-  if (!existsSync(synthesized)) {
+  if (options.configuration === undefined && !existsSync(synthesized)) {
     throw new Error(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
   }
-  const synthesizedJson = readFileSync(synthesized, 'utf8');
+  const synthesizedJson = options.configuration ?? readFileSync(synthesized, 'utf8');
   const json = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
   // The estate (stacks/, environments/) may be a fixture inside the repository; the pinned
   // versions always come from the repository itself.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -17,10 +17,26 @@ export function replaceFolderAtomically(target: string, files: ReadonlyMap<strin
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, content);
     }
-    if (existsSync(target)) renameSync(target, retired);
-    renameSync(staging, target);
+    // Another writer may replace the same folder at the same moment (two synths of one
+    // stack): retire whatever is there, then claim the name; retry if someone else got it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (existsSync(target)) renameSync(target, `${retired}-${attempt}`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      try {
+        renameSync(staging, target);
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 10) throw error;
+      }
+    }
   } finally {
     rmSync(staging, { recursive: true, force: true });
-    rmSync(retired, { recursive: true, force: true });
+    for (const name of readdirSync(parent)) {
+      if (name.startsWith(`.${process.pid}.retired-`)) rmSync(join(parent, name), { recursive: true, force: true });
+    }
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentFilePath, stackSettingsPath } from '@platform/config';
+import { environmentFilePath, findWorkspaceRoot, stackSettingsPath } from '@platform/config';
 import { readPinnedVersions } from '@platform/engine';
 import { canonicalJson, type ArtifactManifest } from './manifest';
 
@@ -44,7 +44,8 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
   if (!existsSync(reportFile)) throw new Error(`dist/stacks/${stack}/synth.json does not exist: run 'npx nx run ${stack}:synth' first`);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SynthReport;
   const gitCommit = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]).trim();
-  const versions = readPinnedVersions(workspaceRoot);
+  // The estate may be a fixture inside the repository; pinned versions are the repository's.
+  const versions = readPinnedVersions(findWorkspaceRoot(workspaceRoot));
 
   const files = new Map<string, Uint8Array>();
   const environments: ArtifactManifest['environments'] = {};

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+import { engineWorkdir, listRecords, promote, PromotionGateError, readReleases, releasesFile, runSynth } from '@platform/cli';
+import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
+import { blobKey, buildArtifact, fetchArtifact, LocalDirectoryStore, publishArtifact, sha256Hex, TamperedArtifactError, UnknownVersionError } from '@platform/store';
+
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+const ESTATE = join(WORKSPACE, 'tools/fixture-estate');
+const STACK = 'fixture-base';
+const log = () => {};
+
+describe('promotion of immutable artifacts through fx-dev -> fx-staging -> fx-prod', () => {
+  let server: RunningS3Server;
+  let store: LocalDirectoryStore;
+  let storeDir: string;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    for (const env of ['fx-dev', 'fx-staging', 'fx-prod']) rmSync(join(ESTATE, releasesFile(env)), { force: true });
+    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
+    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
+    Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
+    const outcomes = await runSynth({ workspaceRoot: ESTATE, stacks: [STACK], log });
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    storeDir = mkdtempSync(join(tmpdir(), 'promotion-store-'));
+    store = new LocalDirectoryStore(storeDir);
+    for (const version of ['1.0.0', '1.1.0']) await publishArtifact(store, buildArtifact(ESTATE, STACK, version));
+  }, 900_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    await server?.stop();
+    rmSync(storeDir, { recursive: true, force: true });
+    for (const env of ['fx-dev', 'fx-staging', 'fx-prod']) rmSync(join(ESTATE, releasesFile(env)), { force: true });
+  });
+
+  it('refuses a version that has not run in the environment before', async () => {
+    await expect(promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '1.0.0', to: 'fx-staging', log })).rejects.toThrow(PromotionGateError);
+    await expect(promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '1.0.0', to: 'fx-staging', log })).rejects.toThrow(
+      /no recorded successful deploy in fx-dev .*promotion\.after is fx-dev/,
+    );
+  });
+
+  it('promotes through every environment, deploying the artifact bytes verified by checksum', async () => {
+    const manifests = new Set<string>();
+    for (const to of ['fx-dev', 'fx-staging', 'fx-prod']) {
+      const record = await promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '1.0.0', to, log });
+      expect(record).toMatchObject({ outcome: 'succeeded', kind: 'promotion', environment: to });
+      manifests.add(record.manifestSha256);
+      const artifact = await fetchArtifact(store, STACK, '1.0.0');
+      const deployed = readFileSync(join(ESTATE, engineWorkdir(STACK, to), 'main.tf.json'));
+      expect(sha256Hex(deployed), `bytes deployed to ${to}`).toBe(artifact.manifest.files[`environments/${to}/cdk.tf.json`]!.sha256);
+      expect(record.configurationSha256).toBe(sha256Hex(deployed));
+      expect(readReleases(ESTATE, to).stacks[STACK]).toMatchObject({ version: '1.0.0', manifestSha256: record.manifestSha256 });
+    }
+    expect(manifests.size, 'one artifact for every environment').toBe(1);
+  }, 300_000);
+
+  it('lets a break-glass promotion skip the gate and records why', async () => {
+    await expect(promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '1.1.0', to: 'fx-prod', log })).rejects.toThrow(PromotionGateError);
+    const record = await promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '1.1.0', to: 'fx-prod', breakGlass: { reason: 'INC-42 hotfix' }, log });
+    expect(record).toMatchObject({ outcome: 'succeeded', breakGlass: { reason: 'INC-42 hotfix', skippedGate: 'fx-staging' } });
+    expect(readReleases(ESTATE, 'fx-prod').stacks[STACK]!.version).toBe('1.1.0');
+  }, 120_000);
+
+  it('rolls back by promoting an earlier version, recorded as a rollback', async () => {
+    const record = await promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '1.0.0', to: 'fx-prod', log });
+    expect(record.kind).toBe('rollback');
+    expect(readReleases(ESTATE, 'fx-prod').stacks[STACK]!.version).toBe('1.0.0');
+    const history = await listRecords(store, 'fx-prod', STACK);
+    expect(history.map((r) => [r.version, r.kind, r.outcome, r.breakGlass?.reason ?? null])).toEqual([
+      ['1.0.0', 'promotion', 'succeeded', null],
+      ['1.1.0', 'promotion', 'succeeded', 'INC-42 hotfix'],
+      ['1.0.0', 'rollback', 'succeeded', null],
+    ]);
+  }, 120_000);
+
+  it('refuses a tampered artifact and an unknown version, deploying nothing', async () => {
+    const before = (await listRecords(store)).length;
+    await expect(promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '9.9.9', to: 'fx-dev', log })).rejects.toThrow(UnknownVersionError);
+    const artifact = await fetchArtifact(store, STACK, '1.1.0');
+    await store.put(blobKey(artifact.manifest.files['environments/fx-dev/cdk.tf.json']!.sha256), Buffer.from('{}'));
+    await expect(promote({ workspaceRoot: ESTATE, store, stack: STACK, version: '1.1.0', to: 'fx-dev', log })).rejects.toThrow(TamperedArtifactError);
+    expect((await listRecords(store)).length).toBe(before);
+  }, 60_000);
+});
