@@ -196,6 +196,21 @@ program
   });
 
 program
+  .command('status')
+  .description('Which version of each stack every environment runs, how far it lags, and delivery metrics from the promotion records.')
+  .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
+  .option('--json', 'print JSON instead of Markdown')
+  .action(async (options: { store?: string; json?: boolean }) => {
+    const { join } = await import('node:path');
+    const { openStore, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { deliveryStatus, renderStatus } = await import('../src/promote/status');
+    const workspaceRoot = findWorkspaceRoot();
+    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    const status = await deliveryStatus(workspaceRoot, store);
+    console.log(options.json ? JSON.stringify(status, null, 2) : renderStatus(status));
+  });
+
+program
   .command('docs-graph')
   .description('Regenerate the stack graph diagram in docs/architecture.md from the Nx project graph.')
   .option('--check', 'fail if the diagram in the docs differs from the graph instead of writing it')

@@ -16,3 +16,4 @@ export { dependencyLayers, readStackGraph } from './graph/stack-order';
 export { gateOf, promote, PromotionGateError, type PromoteOptions } from './promote/promote';
 export { listRecords, recordKey, writeRecord, type DeploymentRecord } from './promote/records';
 export { readReleases, releasesFile, writeRelease, type Releases } from './promote/releases-file';
+export { deliveryStatus, promotionOrder, renderStatus, type StackStatus } from './promote/status';

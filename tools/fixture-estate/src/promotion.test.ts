@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { engineWorkdir, listRecords, promote, PromotionGateError, readReleases, releasesFile, runSynth } from '@platform/cli';
+import { deliveryStatus, engineWorkdir, listRecords, promote, PromotionGateError, readReleases, releasesFile, renderStatus, runSynth } from '@platform/cli';
 import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
 import { blobKey, buildArtifact, fetchArtifact, LocalDirectoryStore, publishArtifact, sha256Hex, TamperedArtifactError, UnknownVersionError } from '@platform/store';
 
@@ -77,6 +77,22 @@ describe('promotion of immutable artifacts through fx-dev -> fx-staging -> fx-pr
       ['1.0.0', 'rollback', 'succeeded', null],
     ]);
   }, 120_000);
+
+  it('reports what each environment runs, the lag and the delivery metrics', async () => {
+    const status = await deliveryStatus(ESTATE, store);
+    expect(status.order).toEqual(['fx-dev', 'fx-staging', 'fx-prod']);
+    const base = status.stacks.find((s) => s.stack === STACK)!;
+    expect(base).toMatchObject({
+      latest: '1.1.0',
+      running: { 'fx-dev': '1.0.0', 'fx-staging': '1.0.0', 'fx-prod': '1.0.0' },
+      lag: { 'fx-dev': 1, 'fx-staging': 1, 'fx-prod': 1 },
+      changeFailRate: 1 / 3,
+    });
+    expect(base.leadTimeHours).toBeGreaterThanOrEqual(0);
+    expect(base.deploymentsPerDay).toBe(5);
+    expect(status.stacks.find((s) => s.stack === 'fixture-app')).toMatchObject({ latest: null, running: { 'fx-prod': null } });
+    expect(renderStatus(status)).toMatch(/\| fixture-base \| 1\.1\.0 +\| 1\.0\.0 \(1\) +\| 1\.0\.0 \(1\) +\| 1\.0\.0 \(1\) /);
+  });
 
   it('refuses a tampered artifact and an unknown version, deploying nothing', async () => {
     const before = (await listRecords(store)).length;
