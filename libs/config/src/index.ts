@@ -18,3 +18,4 @@ export {
 } from './load';
 export { ManifestError, readProjectManifest, type ProjectKind, type ProjectManifest } from './project-manifest';
 export { findWorkspaceRoot } from './workspace-root';
+export { nxChildEnvironment } from './child-environment';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
@@ -49,4 +49,23 @@ export function readTree(dir: string): Map<string, Buffer> {
   };
   walk(dir);
   return files;
+}
+
+/**
+ * A copy of the workspace that is a git repository with one commit, like a clean clone:
+ * for commands that compare commits (affected, blast radius) or package a commit.
+ */
+export function copyWorkspaceAsRepository(workspaceRoot: string, label: string, under?: string): string {
+  const copy = copyWorkspace(workspaceRoot, under, label);
+  writeFileSync(join(copy, '.gitignore'), `${readFileSync(join(copy, '.gitignore'), 'utf8')}node_modules\n`);
+  commitAll(copy, 'clean clone');
+  return copy;
+}
+
+/** `git init` if needed, then commits every change in the copy. */
+export function commitAll(repository: string, message: string): void {
+  const run = (args: string[]) => execFileSync('git', ['-c', 'user.name=platform-tests', '-c', 'user.email=tests@localhost', ...args], { cwd: repository, stdio: 'pipe' });
+  if (!existsSync(join(repository, '.git'))) run(['init', '-q', '-b', 'main']);
+  run(['add', '-A']);
+  run(['commit', '-q', '--allow-empty', '-m', message]);
 }

@@ -2,20 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@platform/config';
+import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 
-/** Environment of a fresh shell: none of the variables of an Nx task this test may run inside. */
-function freshEnvironment(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
-  return { ...env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
-}
-
 /** Runs synth for every stack through Nx and returns the projects whose synth really ran (not from cache). */
 function synthesizedProjects(cwd: string): string[] {
-  const result = spawnSync('npx', ['nx', 'run-many', '-t', 'synth', '--outputStyle=static'], { cwd, encoding: 'utf8', env: freshEnvironment() });
+  const result = spawnSync('npx', ['nx', 'run-many', '-t', 'synth', '--outputStyle=static'], { cwd, encoding: 'utf8', env: nxChildEnvironment() });
   expect(result.status, result.stdout + result.stderr).toBe(0);
   return [...result.stdout.matchAll(/^> nx run ([\w-]+):synth(.*)$/gm)]
     .filter(([, , rest]) => !/cache/.test(rest!))

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@platform/config';
-import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
+import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
+import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { markdownTable } from '../report/markdown';
 import { changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
 import { blastRadius, renderBlastRadius } from './blast-radius';
@@ -14,8 +14,7 @@ const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const ALL = ['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security'];
 
 function sh(cwd: string, command: string, args: string[]): string {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...env, NX_DAEMON: 'false', NX_TUI: 'false' } });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment() });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr || result.stdout}`);
   return result.stdout.trim();
 }
@@ -80,11 +79,7 @@ describe('change detection against the ground truth of synthesized-output differ
   const results: { name: string; truth: string[]; plain: string[]; narrowed: string[] }[] = [];
 
   beforeAll(() => {
-    copy = copyWorkspace(WORKSPACE, undefined, 'affected');
-    writeFileSync(join(copy, '.gitignore'), `${readFileSync(join(copy, '.gitignore'), 'utf8')}node_modules\n`);
-    sh(copy, 'git', ['init', '-q', '-b', 'main']);
-    sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A']);
-    sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'baseline']);
+    copy = copyWorkspaceAsRepository(WORKSPACE, 'affected');
     base = sh(copy, 'git', ['rev-parse', 'HEAD']);
     baseSynth = synthesizeAt(copy, base);
     baseHashes = baseSynth.hashes;
@@ -115,8 +110,7 @@ describe('change detection against the ground truth of synthesized-output differ
     sh(copy, 'git', ['checkout', '-q', '-B', 'change', base]);
     sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
     kind.change(copy);
-    sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A']);
-    sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', kind.name]);
+    commitAll(copy, kind.name);
     rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
     spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
     const headHashes = readOutputHashes(copy);
@@ -137,7 +131,7 @@ describe('change detection against the ground truth of synthesized-output differ
     sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
     edit(copy, 'libs/networking/src/firewall-baseline.ts', 'DENY_ALL_PRIORITY = 65534', 'DENY_ALL_PRIORITY = 65533');
     edit(copy, 'environments/prod/gke-cluster.yaml', 'maxNodes: 20', 'maxNodes: 25');
-    sh(copy, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'blast']);
+    commitAll(copy, 'blast');
     rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
     spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { freshNxEnvironment } from '../docs/stack-graph';
+import { nxChildEnvironment } from '@platform/config';
 import { listStacks } from '../workspace';
 import { diffOutputHashes, outputHashesAt, readOutputHashes, type OutputDifference, type OutputHashes } from './output-hashes';
 
@@ -24,7 +24,7 @@ export interface AffectedReport {
 }
 
 function run(cwd: string, command: string, args: string[]): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: freshNxEnvironment() });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment() });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`);
   return result.stdout.trim();
 }

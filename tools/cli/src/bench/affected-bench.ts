@@ -2,28 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
-import { freshNxEnvironment } from '../docs/stack-graph';
+import { nxChildEnvironment } from '@platform/config';
+import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { markdownTable } from '../report/markdown';
 
 function timed(cwd: string, command: string, args: readonly string[]): number {
   const started = performance.now();
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: freshNxEnvironment(), maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment(), maxBuffer: 256 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${(result.stderr || result.stdout).slice(-2000)}`);
   return (performance.now() - started) / 1000;
-}
-
-function git(cwd: string, ...args: string[]): void {
-  const result = spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args], { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-}
-
-/** A copy of the workspace as its own git repository, with one commit. */
-function repositoryCopy(workspaceRoot: string, label: string): string {
-  const copy = copyWorkspace(workspaceRoot, undefined, label);
-  writeFileSync(join(copy, '.gitignore'), `${readFileSync(join(copy, '.gitignore'), 'utf8')}node_modules\n`);
-  git(copy, 'init', '-q', '-b', 'main');
-  return copy;
 }
 
 /** Adds `count` stacks copied from the bootstrap stack (renamed, publishing nothing) with settings everywhere. */
@@ -48,7 +35,7 @@ function generateStacks(root: string, count: number): void {
 function changeOneSetting(root: string, stack: string): void {
   const file = join(root, 'environments/prod', `${stack}.yaml`);
   writeFileSync(file, readFileSync(file, 'utf8').replace(/retainedStateVersions: \d+/, 'retainedStateVersions: 99'));
-  git(root, 'commit', '-qam', `change ${stack}`);
+  commitAll(root, `change ${stack}`);
 }
 
 export interface AffectedBenchOptions {
@@ -68,18 +55,15 @@ export async function runAffectedBenchmark(options: AffectedBenchOptions): Promi
     rows.push([label, plain.toFixed(1), effective.toFixed(1)]);
   };
 
-  const small = repositoryCopy(options.workspaceRoot, 'bench-affected');
+  const small = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected');
   let big: string | undefined;
   try {
-    git(small, 'add', '-A');
-    git(small, 'commit', '-qm', 'baseline');
     changeOneSetting(small, 'bootstrap');
     measure('this repository (6 stacks x 4 environments)', small, 'HEAD~1');
 
-    big = repositoryCopy(options.workspaceRoot, 'bench-affected-big');
+    big = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected-big');
     generateStacks(big, options.stacks);
-    git(big, 'add', '-A');
-    git(big, 'commit', '-qm', 'baseline');
+    commitAll(big, 'generated stacks');
     changeOneSetting(big, 'gen-007');
     measure(`generated workspace (${options.stacks + 6} stacks x 4 environments)`, big, 'HEAD~1');
 

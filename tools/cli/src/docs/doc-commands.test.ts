@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@platform/config';
-import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
+import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
+import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { extractShellCommands, readDocCommands, type DocCommand } from './doc-commands';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
@@ -13,14 +13,8 @@ const scripts = Object.keys((JSON.parse(readFileSync(join(WORKSPACE, 'package.js
 /** Commands too long or too recursive to run inside the test suite; they are still checked to exist. */
 const NOT_RUN_HERE = new Set(['npm ci', 'npm start', 'npm test', 'npm run bench']);
 
-/** The environment of a fresh shell: no variables of an Nx task this test may be running inside. */
-function freshEnvironment(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_') || ['NX_DAEMON', 'NX_NO_CLOUD'].includes(key)));
-  return { ...env, NX_TUI: 'false', FORCE_COLOR: '0' };
-}
-
 function run(cwd: string, command: string) {
-  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: freshEnvironment() });
+  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: nxChildEnvironment() });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -55,13 +49,8 @@ describe('documentation commands', () => {
   describe('run as written in a clean copy of the repository', () => {
     let copy: string;
     beforeAll(() => {
-      copy = copyWorkspace(WORKSPACE, undefined, 'docs');
       // A clean clone is a git repository: commands that compare commits need one.
-      writeFileSync(join(copy, '.gitignore'), `${readFileSync(join(copy, '.gitignore'), 'utf8')}node_modules\n`);
-      for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'clean clone']]) {
-        const result = spawnSync('git', ['-c', 'user.name=docs', '-c', 'user.email=docs@localhost', ...args], { cwd: copy, encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-      }
+      copy = copyWorkspaceAsRepository(WORKSPACE, 'docs');
     }, 60_000);
     afterAll(() => removeWorkspaceCopy(copy));
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nxChildEnvironment } from '@platform/config';
 
 interface NxGraphFile {
   graph: {
@@ -10,18 +11,12 @@ interface NxGraphFile {
   };
 }
 
-/** The environment of a fresh shell: none of the variables of an Nx task this may run inside. */
-export function freshNxEnvironment(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
-  return { ...env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
-}
-
 /** The project graph as Nx computes it (`nx graph --file`). */
 export function readNxGraph(workspaceRoot: string): NxGraphFile['graph'] {
   const dir = mkdtempSync(join(tmpdir(), 'nx-graph-'));
   try {
     const file = join(dir, 'graph.json');
-    const result = spawnSync('npx', ['nx', 'graph', `--file=${file}`], { cwd: workspaceRoot, encoding: 'utf8', env: freshNxEnvironment() });
+    const result = spawnSync('npx', ['nx', 'graph', `--file=${file}`], { cwd: workspaceRoot, encoding: 'utf8', env: nxChildEnvironment() });
     if (result.status !== 0) throw new Error(`nx graph failed: ${result.stderr || result.stdout}`);
     return (JSON.parse(readFileSync(file, 'utf8')) as NxGraphFile).graph;
   } finally {

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
-import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
+import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { LocalDirectoryStore } from '../local-directory-store';
 import type { ObjectStore } from '../object-store';
 import { S3Store } from '../s3-store';
@@ -48,9 +48,7 @@ let server: RunningS3Server;
 let localRoot: string;
 
 beforeAll(async () => {
-  copy = copyWorkspace(WORKSPACE, undefined, 'artifact');
-  writeFileSync(join(copy, '.gitignore'), `${readFileSync(join(copy, '.gitignore'), 'utf8')}node_modules\n`);
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'release']]) sh(copy, 'git', args);
+  copy = copyWorkspaceAsRepository(WORKSPACE, 'artifact');
   sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth', 'network']);
   artifact = buildArtifact(copy, 'network', '1.2.0');
   const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot, listEnvironments } from '@platform/config';
+import { findWorkspaceRoot, listEnvironments, nxChildEnvironment } from '@platform/config';
 import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
 import { addContractExport, normalizeStackOptions, stackGenerator } from './generator';
 
@@ -243,16 +243,10 @@ describe('stack generator', () => {
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const STACK = 'audit-archive';
 
-/** Environment of a fresh shell: none of the variables of an Nx task this test may run inside. */
-function freshEnvironment(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
-  return { ...env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
-}
-
 describe('nx g ./tools/nx-plugin:stack in a copy of the workspace', () => {
   let copy: string;
   const run = (...args: string[]) => {
-    const result = spawnSync('npx', args, { cwd: copy, encoding: 'utf8', env: freshEnvironment() });
+    const result = spawnSync('npx', args, { cwd: copy, encoding: 'utf8', env: nxChildEnvironment() });
     return { status: result.status, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
   };
   const nx = (...args: string[]) => {
