@@ -17,12 +17,13 @@ const program = new Command('setup-engine')
       workspaceRoot: findWorkspaceRoot(),
       log: (line) => console.error(line),
       engine: options.engine,
+      withS3Server: true,
       ...(options.provider ? { providers: options.provider } : {}),
     });
     if (options.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`engine ready: ${result.engine.binary} (${result.engine.version}); TF_CLI_CONFIG_FILE=${result.cliConfigFile}`);
-      console.log(`S3 server ready: ${result.s3Server.binary} (${result.s3Server.version})`);
+      console.log(`S3 server ready: ${result.s3Server!.binary} (${result.s3Server!.version})`);
     }
     const missing = result.providers.filter((p) => p.state === 'unavailable');
     if (missing.length > 0) {

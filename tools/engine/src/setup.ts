@@ -8,7 +8,8 @@ export interface SetupResult {
   readonly engine: Engine;
   readonly providers: readonly ProviderStatus[];
   /** The local S3 server for S3-backed environments and the artifact store. */
-  readonly s3Server: S3ServerBinary;
+  /** Only when requested (`withS3Server`). */
+  readonly s3Server?: S3ServerBinary;
   /** TF_CLI_CONFIG_FILE to pass to every engine run. */
   readonly cliConfigFile: string;
   readonly seconds: number;
@@ -20,6 +21,8 @@ export interface SetupOptions {
   readonly engine?: 'opentofu' | 'terraform';
   /** Provider sources to install; every pinned provider when omitted. */
   readonly providers?: readonly string[];
+  /** Also make the local S3 server available (the setup command); engine runs do not need it. */
+  readonly withS3Server?: boolean;
 }
 
 /** Makes the engine, the providers and the S3 server available; reuses the cache, builds what is missing. */
@@ -28,7 +31,7 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const versions = readPinnedVersions(options.workspaceRoot);
   const engine = await ensureEngine({ versions, log: options.log, ...(options.engine ? { engine: options.engine } : {}) });
   const providers = await ensureProviders({ versions, log: options.log, ...(options.providers ? { only: options.providers } : {}) });
-  const s3Server = await ensureS3Server({ versions, log: options.log });
+  const s3Server = options.withS3Server ? await ensureS3Server({ versions, log: options.log }) : undefined;
   const cliConfigFile = writeCliConfig();
-  return { engine, providers, s3Server, cliConfigFile, seconds: (performance.now() - started) / 1000 };
+  return { engine, providers, ...(s3Server ? { s3Server } : {}), cliConfigFile, seconds: (performance.now() - started) / 1000 };
 }

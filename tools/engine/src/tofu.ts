@@ -137,7 +137,6 @@ export class EngineRunner {
     refreshOnly?: boolean;
     destroy?: boolean;
     replace?: readonly string[];
-    vars?: Readonly<Record<string, string>>;
   }): Promise<{
     changes: ChangeSummary;
     hasChanges: boolean;
@@ -147,7 +146,6 @@ export class EngineRunner {
     if (options.refreshOnly) args.push('-refresh-only');
     if (options.destroy) args.push('-destroy');
     for (const address of options.replace ?? []) args.push(`-replace=${address}`);
-    for (const [name, value] of Object.entries(options.vars ?? {})) args.push(`-var=${name}=${value}`);
     const result = await this.run(args, { okExitCodes: [0, 2] });
     const lines = parseJsonLines(result.stdout);
     const summary = [...lines].reverse().find((line) => line.type === 'change_summary')?.changes;
@@ -170,9 +168,8 @@ export class EngineRunner {
     return { add: summary?.add ?? 0, change: summary?.change ?? 0, remove: summary?.remove ?? 0 };
   }
 
-  async destroy(vars: Readonly<Record<string, string>> = {}): Promise<ChangeSummary> {
+  async destroy(): Promise<ChangeSummary> {
     const args = ['destroy', '-auto-approve', '-input=false', '-json'];
-    for (const [name, value] of Object.entries(vars)) args.push(`-var=${name}=${value}`);
     const result = await this.run(args);
     const summary = parseJsonLines(result.stdout).find((line) => line.type === 'change_summary')?.changes;
     return { add: summary?.add ?? 0, change: summary?.change ?? 0, remove: summary?.remove ?? 0 };

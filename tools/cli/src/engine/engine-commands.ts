@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { listEnvironments, type EnvironmentConfig } from '@platform/config';
+import { listEnvironments, loadEnvironment, type EnvironmentConfig } from '@platform/config';
 import type { ChangeSummary, Diagnostic } from '@platform/engine';
 import { openStackEngine, PLAN_FILE, savePlanJson } from './stack-engine';
 
@@ -37,7 +37,7 @@ function describeChanges(changes: ChangeSummary): string {
 export async function planStack(options: EngineCommandOptions & { readonly environment: string }): Promise<ChangeSummary> {
   const { runner } = await openStackEngine({ ...options, backend: true });
   const plan = await runner.plan({ out: PLAN_FILE });
-  const json = await savePlanJson(runner);
+  const { path: json } = await savePlanJson(runner);
   options.log(`${options.stack} (${options.environment}): ${plan.hasChanges ? describeChanges(plan.changes) : 'no changes'}`);
   options.log(`  plan: ${relative(options.workspaceRoot, runner.workdir)}/${PLAN_FILE}, JSON: ${relative(options.workspaceRoot, json)}`);
   return plan.changes;
@@ -69,7 +69,6 @@ export class BreakGlassRequiredError extends Error {
 export async function destroyStack(
   options: EngineCommandOptions & { readonly environment: string; readonly breakGlass: boolean },
 ): Promise<ChangeSummary> {
-  const { loadEnvironment } = await import('@platform/config');
   const environment = loadEnvironment(options.workspaceRoot, options.environment);
   if (destroyNeedsBreakGlass(environment) && !options.breakGlass) {
     throw new BreakGlassRequiredError(

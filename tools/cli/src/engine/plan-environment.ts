@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangeSummary } from '@platform/engine';
@@ -82,8 +82,7 @@ export async function planEnvironment(options: {
       },
     });
     await runner.plan({ out: PLAN_FILE });
-    await savePlanJson(runner);
-    const plan = JSON.parse(readFileSync(join(runner.workdir, 'plan.json'), 'utf8')) as PlanJson;
+    const plan = (await savePlanJson(runner)).rendering as PlanJson;
     plans.set(stack, plan);
     const changes = countChanges(plan);
     results.push({ stack, changes, plannedUpstreams: substituted, seconds: (performance.now() - started) / 1000 });

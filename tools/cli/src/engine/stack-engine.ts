@@ -5,8 +5,6 @@ import {
   BACKEND_CONFIG_FILE,
   EngineRunner,
   prepareWorkdir,
-  providerBinaryPath,
-  providerMirrorDir,
   readPinnedVersions,
   setupEngine,
   type RuntimeStateStore,
@@ -96,10 +94,6 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
         `${missing[0]!.reason?.split('\n')[0]} (see docs/engine.md)`,
     );
   }
-  for (const source of needed) {
-    const path = providerBinaryPath(providerMirrorDir(), 'registry.opentofu.org', source, versions.providers[source]!.version);
-    if (!existsSync(path)) throw new Error(`provider ${source} is missing from the mirror at ${path}`);
-  }
   const store = options.backend ? runtimeStoreFromEnv(environment) : undefined;
   const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, options.backend ? 'deploy' : 'validate'));
   const env = prepareWorkdir(workdir, json, store);
@@ -108,10 +102,10 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   return { runner, environment };
 }
 
-/** Saves the engine's JSON rendering of the plan next to the plan file. */
-export async function savePlanJson(runner: EngineRunner): Promise<string> {
+/** Saves the engine's JSON rendering of the plan next to the plan file and returns both. */
+export async function savePlanJson(runner: EngineRunner): Promise<{ path: string; rendering: Record<string, unknown> }> {
   const rendering = await runner.showPlan(PLAN_FILE);
   const path = join(runner.workdir, PLAN_JSON_FILE);
   writeFileSync(path, `${JSON.stringify(rendering, null, 2)}\n`);
-  return path;
+  return { path, rendering };
 }
