@@ -28,26 +28,42 @@ export function readAliasRoots(workspaceRoot: string): Map<string, string> {
   return roots;
 }
 
+/** `@platform/*` aliases a folder's source files import, cached per folder for one graph computation. */
+export type ImportScanCache = Map<string, string[]>;
+
+function directImports(workspaceRoot: string, root: string, includeTests: boolean, cache: ImportScanCache): string[] {
+  const key = `${root}\0${includeTests}`;
+  let aliases = cache.get(key);
+  if (!aliases) {
+    const found = new Set<string>();
+    for (const file of sourceFiles(join(workspaceRoot, root), includeTests)) {
+      for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) found.add(match[1]!);
+    }
+    aliases = [...found];
+    cache.set(key, aliases);
+  }
+  return aliases;
+}
+
 /**
  * Library roots a project's code reaches through `@platform/*` imports, transitively. The
  * project's own tests count when `includeTests` is set; a library's tests never do.
- * Read from source text only: cheap enough to run on every graph computation.
+ * Read from source text only, each folder once per graph computation (pass one cache).
  */
 export function libraryClosure(
   workspaceRoot: string,
   projectRoot: string,
   includeTests: boolean,
   aliasRoots: ReadonlyMap<string, string> = readAliasRoots(workspaceRoot),
+  cache: ImportScanCache = new Map(),
 ): string[] {
   const found = new Set<string>();
   const visit = (root: string, tests: boolean) => {
-    for (const file of sourceFiles(join(workspaceRoot, root), tests)) {
-      for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-        const target = aliasRoots.get(match[1]!);
-        if (!target || target === projectRoot || found.has(target)) continue;
-        found.add(target);
-        visit(target, false);
-      }
+    for (const alias of directImports(workspaceRoot, root, tests, cache)) {
+      const target = aliasRoots.get(alias);
+      if (!target || target === projectRoot || found.has(target)) continue;
+      found.add(target);
+      visit(target, false);
     }
   };
   visit(projectRoot, includeTests);

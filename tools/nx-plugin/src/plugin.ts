@@ -13,7 +13,7 @@ import {
 import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { listEnvironments, readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
-import { libraryClosure, readAliasRoots } from './import-closure';
+import { libraryClosure, readAliasRoots, type ImportScanCache } from './import-closure';
 
 /** Target names the plugin infers; every option is optional and has a default. */
 export interface PlatformPluginOptions {
@@ -234,6 +234,7 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
     const nextCache: Record<string, ProjectConfiguration> = {};
     const aliasRoots = readAliasRoots(context.workspaceRoot);
     const environments = listEnvironments(context.workspaceRoot);
+    const importScans: ImportScanCache = new Map();
     const projectNames = new Map<string, string>();
     const nameOf = (root: string) => {
       if (!projectNames.has(root)) {
@@ -248,8 +249,8 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
           const root = dirname(manifestFile);
           const text = readFileSync(join(context.workspaceRoot, manifestFile), 'utf8');
           const libraries: ProjectLibraries = {
-            production: libraryClosure(context.workspaceRoot, root, false, aliasRoots).map(nameOf),
-            withTests: libraryClosure(context.workspaceRoot, root, true, aliasRoots).map(nameOf),
+            production: libraryClosure(context.workspaceRoot, root, false, aliasRoots, importScans).map(nameOf),
+            withTests: libraryClosure(context.workspaceRoot, root, true, aliasRoots, importScans).map(nameOf),
           };
           const key = hashObject({ manifestFile, text, libraries, environments });
           const project =
