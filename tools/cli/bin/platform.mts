@@ -154,6 +154,32 @@ program
   });
 
 program
+  .command('drift')
+  .description('Check an environment for drift: refresh-only plans of every stack (or the named ones), never applied. Exit 0 in sync, 2 drift found, 1 a stack could not be checked.')
+  .argument('[stacks...]', 'only these stacks (default: every stack)')
+  .requiredOption('-e, --env <environment>', 'environment (a folder under environments/)')
+  .option('--store <spec>', 'where reports are kept, for drift age: s3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
+  .option('--concurrency <n>', 'stacks checked at once', '4')
+  .option('--json', 'print the report as JSON instead of Markdown')
+  .action(async (stacks: string[], options: { env: string; store?: string; concurrency: string; json?: boolean }) => {
+    const { join } = await import('node:path');
+    const { openStore, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { checkEnvironmentDrift } = await import('../src/drift/drift-environment');
+    const { DRIFT_EXIT_CODES, renderDriftReport, saveDriftReport, writeDriftReportFiles } = await import('../src/drift/drift-report');
+    const concurrency = Number(options.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a whole number of at least 1, got '${options.concurrency}'`);
+    const workspaceRoot = findWorkspaceRoot();
+    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    const report = await checkEnvironmentDrift({ workspaceRoot, environment: options.env, stacks, store, concurrency, log: (line) => console.error(line) });
+    const markdown = renderDriftReport(report);
+    const files = writeDriftReportFiles(workspaceRoot, report, markdown);
+    await saveDriftReport(store, report, markdown);
+    console.log(options.json ? JSON.stringify(report, null, 2) : markdown);
+    console.error(`report: ${files.markdown}, ${files.json}; kept in ${store.location}`);
+    process.exitCode = DRIFT_EXIT_CODES[report.outcome];
+  });
+
+program
   .command('publish')
   .description('Package a synthesized stack as an immutable artifact and publish it to the store (S3 or the local directory store).')
   .argument('<stack>', 'stack name (synthesize it first)')

@@ -17,3 +17,19 @@ export { gateOf, promote, PromotionGateError, type PromoteOptions } from './prom
 export { listRecords, recordKey, writeRecord, type DeploymentRecord } from './promote/records';
 export { readReleases, releasesFile, writeRelease, type Releases } from './promote/releases-file';
 export { deliveryStatus, promotionOrder, renderStatus, type StackStatus } from './promote/status';
+export { runGraph, type GraphTaskResult, type RunGraphOptions } from './graph/run-graph';
+export { runId } from './report/run-id';
+export { checkEnvironmentDrift, type DriftCheckOptions } from './drift/drift-environment';
+export {
+  driftedSince,
+  DRIFT_EXIT_CODES,
+  driftReportKey,
+  listDriftReports,
+  renderDriftReport,
+  saveDriftReport,
+  writeDriftReportFiles,
+  type DriftReport,
+  type StackDriftEntry,
+} from './drift/drift-report';
+export { checkStackDrift, DRIFT_PLAN_FILE, DRIFT_PLAN_JSON_FILE, type DriftStatus, type StackDrift } from './drift/stack-drift';
+export { attributeDifferences, resourceDrift, type AttributeDrift, type ResourceDrift } from './drift/resource-drift';

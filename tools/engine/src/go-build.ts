@@ -53,7 +53,7 @@ export async function buildGoProgram(program: GoProgram, output: string, log: (l
     mkdirSync(dirname(output), { recursive: true });
     const partial = `${output}.partial-${process.pid}`;
     const timeBinary = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'peak-rss-kib=%M'] : [];
-    const build = await $({ cwd: source, nothrow: true, quiet: true, env: { ...process.env, CGO_ENABLED: '0' } })`${timeBinary} go build -trimpath -ldflags=${program.ldflags.join(' ')} -o ${partial} ${program.package}`;
+    const build = await $({ cwd: source, nothrow: true, quiet: true, env: { ...process.env, CGO_ENABLED: '0' } })`${timeBinary} go build -trimpath ${program.goFlags} -ldflags=${program.ldflags.join(' ')} -o ${partial} ${program.package}`;
     if (build.exitCode !== 0) {
       rmSync(partial, { force: true });
       throw new Error(`go build of ${program.module}@${program.moduleVersion} failed:\n${build.stderr.trim().split('\n').slice(-20).join('\n')}`);

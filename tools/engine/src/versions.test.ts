@@ -12,7 +12,7 @@ describe('pinned versions', () => {
     const versions = readPinnedVersions(findWorkspaceRoot(import.meta.dirname));
     expect(versions.opentofu.version).toMatch(/^1\.\d+\.\d+$/);
     expect(versions.providers['hashicorp/google']!.version).toBe('6.50.0');
-    expect(Object.keys(versions.providers).sort()).toEqual(['hashicorp/google', 'hashicorp/random', 'hashicorp/time']);
+    expect(Object.keys(versions.providers).sort()).toEqual(['hashicorp/google', 'hashicorp/local', 'hashicorp/random', 'hashicorp/time']);
     expect(versions.s3Server.name).toBe('versitygw');
   });
 

@@ -9,6 +9,9 @@ const goProgram = z.strictObject({
   moduleVersion: z.string().regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+incompatible)?$/, 'must be a Go module version'),
   package: z.string().startsWith('.', 'must be a package path relative to the module root'),
   ldflags: z.array(z.string()).default([]),
+  /** Extra `go build` flags, e.g. -mod=mod for a module whose zip carries an incomplete vendor folder. */
+  goFlags: z.array(z.string().startsWith('-', 'must be a go build flag')).default([]),
+  $comment: z.string().optional(),
 });
 
 const versionsSchema = z.strictObject({

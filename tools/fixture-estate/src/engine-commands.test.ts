@@ -58,7 +58,7 @@ describe('engine commands on the fixture estate', () => {
     expect(plan.stacks.map(({ seconds: _seconds, ...rest }) => rest)).toEqual([
       { stack: 'fixture-base', changes: { add: 4, change: 0, remove: 0 }, plannedUpstreams: {} },
       { stack: 'fixture-app', changes: { add: 2, change: 0, remove: 0 }, plannedUpstreams: { 'fixture-base': { created_at: 'known after apply', suffix: 'known after apply' } } },
-      { stack: 'fixture-edge', changes: { add: 1, change: 0, remove: 0 }, plannedUpstreams: { 'fixture-app': { app_name: 'known after apply' } } },
+      { stack: 'fixture-edge', changes: { add: 2, change: 0, remove: 0 }, plannedUpstreams: { 'fixture-app': { app_name: 'known after apply' } } },
     ]);
     expect(renderEnvironmentPlan(plan)).toMatch(/\| fixture-app +\| 2 +\| 0 +\| 0 +\| fixture-base\.created_at: known after apply; fixture-base\.suffix: known after apply/);
   }, 300_000);
@@ -70,7 +70,7 @@ describe('engine commands on the fixture estate', () => {
       expect(plan.stacks.map((s) => [s.stack, s.changes.add, Object.keys(s.plannedUpstreams)])).toEqual([
         ['fixture-base', 0, []],
         ['fixture-app', 2, []],
-        ['fixture-edge', 1, ['fixture-app']],
+        ['fixture-edge', 2, ['fixture-app']],
       ]);
     } finally {
       await destroyStack({ workspaceRoot: ESTATE, stack: 'fixture-base', environment: 'local', breakGlass: false, log });

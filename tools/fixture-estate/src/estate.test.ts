@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe('fixture estate on the real engine and the real S3 server', () => {
   const runners = new Map<string, EngineRunner>();
 
   beforeAll(async () => {
-    const setup = await setupEngine({ workspaceRoot: WORKSPACE, log, providers: ['hashicorp/random', 'hashicorp/time'] });
+    const setup = await setupEngine({ workspaceRoot: WORKSPACE, log, providers: ['hashicorp/local', 'hashicorp/random', 'hashicorp/time'] });
     const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
     // Unversioned: versitygw 1.8.0 refuses to re-create a deleted lock object in a versioned bucket (docs/engine.md).
     server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
@@ -66,6 +66,8 @@ describe('fixture estate on the real engine and the real S3 server', () => {
     const edge = await runners.get('fixture-edge')!.outputs();
     expect(base.suffix!.value).toMatch(/^[0-9a-f]{8}$/);
     expect(edge.greeting!.value).toMatch(new RegExp(`^hello, app-[a-z]+-[a-z]+-${base.suffix!.value as string}$`));
+    const page = join(runners.get('fixture-edge')!.workdir, 'site/index.html');
+    expect(readFileSync(page, 'utf8'), 'the file the local provider manages').toBe(`<h1>${edge.greeting!.value as string}</h1>\n`);
   }, 300_000);
 
   it('plans no changes right after the apply', async () => {
@@ -93,5 +95,6 @@ describe('fixture estate on the real engine and the real S3 server', () => {
   it('destroys in reverse order and leaves nothing in state', async () => {
     for (const stack of [...ORDER].reverse()) await runners.get(stack)!.destroy();
     for (const stack of ORDER) expect(await runners.get(stack)!.stateAddresses(), stack).toEqual([]);
+    expect(existsSync(join(runners.get('fixture-edge')!.workdir, 'site/index.html')), 'the managed file is removed').toBe(false);
   }, 300_000);
 });

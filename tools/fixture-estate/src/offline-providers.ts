@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
  */
 
 class PinnedProvider extends TerraformProvider {
-  constructor(scope: Construct, type: 'random' | 'time', version: string) {
+  constructor(scope: Construct, type: 'random' | 'time' | 'local', version: string) {
     super(scope, type, {
       terraformResourceType: type,
       terraformGeneratorMetadata: { providerName: type, providerVersionConstraint: version },
@@ -23,10 +23,16 @@ class PinnedProvider extends TerraformProvider {
 
 export const RANDOM_VERSION = '3.6.0';
 export const TIME_VERSION = '0.14.2';
+export const LOCAL_VERSION = '1.4.0';
 
 export function useOfflineProviders(scope: Construct): void {
   new PinnedProvider(scope, 'random', RANDOM_VERSION);
   new PinnedProvider(scope, 'time', TIME_VERSION);
+}
+
+/** The `local` provider: files on the machine that runs the engine, which tests can change behind its back. */
+export function useLocalProvider(scope: Construct): void {
+  new PinnedProvider(scope, 'local', LOCAL_VERSION);
 }
 
 /** `random_id`: random bytes, kept in state until its keepers change. */
@@ -94,5 +100,23 @@ export class TimeSleep extends TerraformResource {
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     return { create_duration: this.props.createDuration };
+  }
+}
+
+/**
+ * `local_file`: a file the engine writes and reads back on refresh. A relative filename is
+ * relative to the engine's working directory, so the synthesized JSON names no machine path.
+ */
+export class LocalFile extends TerraformResource {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: { readonly filename: string; readonly content: string },
+  ) {
+    super(scope, id, { terraformResourceType: 'local_file', terraformGeneratorMetadata: { providerName: 'local' } });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { filename: this.props.filename, content: this.props.content, file_permission: '0644' };
   }
 }

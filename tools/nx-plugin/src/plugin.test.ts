@@ -39,7 +39,7 @@ describe('platform Nx plugin', () => {
     const project = projects['stacks/network']!;
     expect(project.name).toBe('network');
     expect(project.tags).toEqual(['type:stack', 'layer:macro']);
-    expect(Object.keys(project.targets!).sort()).toEqual(['apply', 'destroy', 'lint', 'output', 'plan', 'synth', 'test', 'typecheck', 'validate']);
+    expect(Object.keys(project.targets!).sort()).toEqual(['apply', 'destroy', 'drift', 'lint', 'output', 'plan', 'synth', 'test', 'typecheck', 'validate']);
     const synth = project.targets!.synth!;
     expect(synth.command).toBe('tsx tools/cli/bin/platform.mts synth network');
     expect(synth.cache).toBe(true);
@@ -51,7 +51,7 @@ describe('platform Nx plugin', () => {
   it('gives each engine target one configuration per environment, never caches plans or applies, and applies upstream first', async () => {
     const root = workspaceWith({ 'stacks/network/package.json': network, 'environments/dev/environment.yaml': 'name: dev\n', 'environments/prod/environment.yaml': 'name: prod\n' });
     const targets = (await inferProjects(root, ['stacks/network/package.json']))['stacks/network']!.targets!;
-    for (const name of ['plan', 'apply', 'destroy', 'output']) {
+    for (const name of ['plan', 'apply', 'destroy', 'output', 'drift']) {
       expect(targets[name]!.cache, name).toBe(false);
       expect(targets[name]!.configurations, name).toEqual({ dev: { args: '--env dev' }, prod: { args: '--env prod' } });
     }

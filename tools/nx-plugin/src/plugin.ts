@@ -23,6 +23,7 @@ export interface PlatformPluginOptions {
   applyTargetName?: string;
   destroyTargetName?: string;
   outputTargetName?: string;
+  driftTargetName?: string;
   testTargetName?: string;
   typecheckTargetName?: string;
   lintTargetName?: string;
@@ -38,6 +39,7 @@ export function normalizeOptions(options: PlatformPluginOptions | undefined): No
     applyTargetName: options?.applyTargetName ?? 'apply',
     destroyTargetName: options?.destroyTargetName ?? 'destroy',
     outputTargetName: options?.outputTargetName ?? 'output',
+    driftTargetName: options?.driftTargetName ?? 'drift',
     testTargetName: options?.testTargetName ?? 'test',
     typecheckTargetName: options?.typecheckTargetName ?? 'typecheck',
     lintTargetName: options?.lintTargetName ?? 'lint',
@@ -195,6 +197,13 @@ export function buildProjectConfiguration(
     );
     targets[options.destroyTargetName] = perEnvironmentTarget(name, 'destroy', environments, [options.synthTargetName], 'Destroys the stack; staging and production refuse without --break-glass.');
     targets[options.outputTargetName] = perEnvironmentTarget(name, 'output', environments, [], 'Prints the stack outputs as JSON.');
+    targets[options.driftTargetName] = perEnvironmentTarget(
+      name,
+      'drift',
+      environments,
+      [options.synthTargetName],
+      'Checks the stack for drift with a refresh-only plan (never applied); exits 2 when drift is found.',
+    );
   } else if (manifest.kind === 'tool') {
     // Tools act on the whole workspace and their tests do too (determinism, docs, cache
     // isolation run the real commands on a copy of the repository): any file can change them.

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+import { applyStack, checkEnvironmentDrift, destroyStack, DRIFT_EXIT_CODES, engineWorkdir, renderDriftReport, runSynth, saveDriftReport } from '@platform/cli';
+import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
+import { LocalDirectoryStore } from '@platform/store';
+import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
+
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+const ORDER = ['fixture-base', 'fixture-app', 'fixture-edge'];
+const log = () => {};
+
+/*
+ * On a copy of the repository, so the engine working directories of this file never meet
+ * those of the other fixture-estate tests that run at the same time.
+ */
+describe('drift detection on the fixture estate with the real engine and S3 backend', () => {
+  let server: RunningS3Server;
+  let copy: string;
+  let estate: string;
+  let storeDir: string;
+  let store: LocalDirectoryStore;
+  const saved = { ...process.env };
+  const page = () => join(estate, engineWorkdir('fixture-edge', 'local'), 'site/index.html');
+  const check = (now: Date) => checkEnvironmentDrift({ workspaceRoot: estate, environment: 'local', store, log, now: () => now });
+
+  beforeAll(async () => {
+    copy = copyWorkspace(WORKSPACE, tmpdir(), 'drift');
+    estate = join(copy, 'tools/fixture-estate');
+    rmSync(join(estate, 'dist'), { recursive: true, force: true });
+    storeDir = mkdtempSync(join(tmpdir(), 'drift-store-'));
+    store = new LocalDirectoryStore(storeDir);
+    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
+    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
+    Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
+    expect((await runSynth({ workspaceRoot: estate, stacks: [], log })).every((o) => o.ok)).toBe(true);
+    for (const stack of ORDER) await applyStack({ workspaceRoot: estate, stack, environment: 'local', log });
+  }, 900_000);
+
+  afterAll(async () => {
+    try {
+      for (const stack of [...ORDER].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: 'local', breakGlass: false, log });
+    } finally {
+      process.env = saved;
+      await server?.stop();
+      rmSync(storeDir, { recursive: true, force: true });
+      removeWorkspaceCopy(copy);
+    }
+  }, 300_000);
+
+  it('finds every stack in sync right after the apply', async () => {
+    const report = await check(new Date('2026-11-22T08:00:00Z'));
+    expect(report.stacks.map((s) => [s.stack, s.status])).toEqual(ORDER.map((stack) => [stack, 'in-sync']).sort());
+    expect(DRIFT_EXIT_CODES[report.outcome]).toBe(0);
+    await saveDriftReport(store, report, renderDriftReport(report));
+  }, 300_000);
+
+  it('reports exactly the resource changed outside the engine, and changes nothing itself', async () => {
+    writeFileSync(page(), '<h1>edited by hand</h1>\n');
+    const report = await check(new Date('2026-11-22T09:00:00Z'));
+    expect(report.outcome).toBe('drifted');
+    expect(DRIFT_EXIT_CODES[report.outcome]).toBe(2);
+    expect(report.stacks.filter((s) => s.status !== 'in-sync').map((s) => [s.stack, s.status, s.resources])).toEqual([
+      ['fixture-edge', 'drifted', [{ address: 'local_file.page', kind: 'deleted', attributes: [] }]],
+    ]);
+    expect(report.stacks.find((s) => s.stack === 'fixture-edge')).toMatchObject({ driftedSince: '2026-11-22T09:00:00.000Z', driftedForSeconds: 0 });
+    expect(renderDriftReport(report)).toContain('`local_file.page`: deleted or replaced outside the engine');
+    expect(readFileSync(page(), 'utf8'), 'a drift check never writes').toBe('<h1>edited by hand</h1>\n');
+    await saveDriftReport(store, report, renderDriftReport(report));
+  }, 300_000);
+
+  it('says how long a stack has been drifted from the reports kept in the store', async () => {
+    const report = await check(new Date('2026-11-22T11:30:00Z'));
+    expect(report.stacks.find((s) => s.stack === 'fixture-edge')).toMatchObject({ status: 'drifted', driftedSince: '2026-11-22T09:00:00.000Z', driftedForSeconds: 9000 });
+    expect(renderDriftReport(report)).toMatch(/\| fixture-edge +\| DRIFTED +\| 1 +\| 2\.5 h \(since 2026-11-22T09:00:00\.000Z\)/);
+    await saveDriftReport(store, report, renderDriftReport(report));
+  }, 300_000);
+
+  it('is in sync again once the stack is applied from its source', async () => {
+    await applyStack({ workspaceRoot: estate, stack: 'fixture-edge', environment: 'local', log });
+    expect(readFileSync(page(), 'utf8')).toMatch(/^<h1>hello, app-/);
+    const report = await check(new Date('2026-11-22T12:00:00Z'));
+    expect(report.outcome).toBe('in-sync');
+    expect(report.stacks.every((s) => s.status === 'in-sync' && s.driftedSince === undefined)).toBe(true);
+  }, 300_000);
+});
