@@ -3,21 +3,24 @@
 import { Command } from 'commander';
 import { findWorkspaceRoot } from '../src/workspace';
 import { runAffectedBenchmark } from '../src/bench/affected-bench';
+import { runDriftBenchmark } from '../src/bench/drift-bench';
 import { runEngineBenchmark } from '../src/bench/engine-bench';
 import { runSynthBenchmark } from '../src/bench/synth-bench';
 
+const PARTS = ['synth', 'engine', 'affected', 'drift'] as const;
+
 const program = new Command('bench')
-  .description('Measure synth (cold and warm, through Nx) and the engine (setup, per-stack init, validate, plan).')
+  .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), change detection and the drift check.')
   .option('--runs <n>', 'repetitions of each synth measurement (the median is reported)', '3')
-  .option('--only <part>', 'synth, engine or affected (default: all)')
+  .option('--only <part>', `${PARTS.join(', ')} (default: all)`)
   .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
   .option('--ci', 'also time a one-stack CI run against a full run (affected benchmark; minutes)')
   .option('--cold', 'also time the engine setup into an empty cache (builds everything: minutes)')
   .action(async (options: { runs: string; only?: string; cold?: boolean; stacks: string; ci?: boolean }) => {
     const runs = Number.parseInt(options.runs, 10);
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, got '${options.runs}'`);
-    if (options.only !== undefined && !['synth', 'engine', 'affected'].includes(options.only)) {
-      throw new Error(`--only must be synth, engine or affected, got '${options.only}'`);
+    if (options.only !== undefined && !(PARTS as readonly string[]).includes(options.only)) {
+      throw new Error(`--only must be one of ${PARTS.join(', ')}, got '${options.only}'`);
     }
     const stacks = Number.parseInt(options.stacks, 10);
     if (!Number.isInteger(stacks) || stacks < 1) throw new Error(`--stacks must be a positive whole number, got '${options.stacks}'`);
@@ -32,6 +35,10 @@ const program = new Command('bench')
     if (wanted('affected')) {
       log('');
       await runAffectedBenchmark({ workspaceRoot, stacks, ci: options.ci === true, log });
+    }
+    if (wanted('drift')) {
+      log('');
+      await runDriftBenchmark({ workspaceRoot, runs, log });
     }
   });
 

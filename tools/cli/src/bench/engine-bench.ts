@@ -1,19 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { ensureS3Server, readPinnedVersions, setupEngine, startS3Server } from '@platform/engine';
+import { setupEngine } from '@platform/engine';
 import { markdownTable } from '../report/markdown';
 import { planEnvironment } from '../engine/plan-environment';
 import { openStackEngine } from '../engine/stack-engine';
 import { runSynth } from '../synth/synth-command';
 import { dependencyLayers, readStackGraph } from '../graph/stack-order';
-
-async function seconds(action: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await action();
-  return (performance.now() - started) / 1000;
-}
+import { withFixtureStateServer } from './fixture-state-server';
+import { seconds } from './timing';
 
 export interface EngineBenchOptions {
   readonly workspaceRoot: string;
@@ -28,7 +23,7 @@ export interface EngineBenchOptions {
  */
 export async function runEngineBenchmark(options: EngineBenchOptions): Promise<void> {
   const { workspaceRoot, log } = options;
-  const offline = ['hashicorp/random', 'hashicorp/time'];
+  const offline = ['hashicorp/local', 'hashicorp/random', 'hashicorp/time'];
   const setupRows: string[][] = [];
   if (options.cold) {
     const cache = mkdtempSync(join(tmpdir(), 'cold-cache-'));
@@ -51,11 +46,7 @@ export async function runEngineBenchmark(options: EngineBenchOptions): Promise<v
 
   const estate = join(workspaceRoot, 'tools/fixture-estate');
   await runSynth({ workspaceRoot: estate, stacks: [], log: () => {} });
-  const s3 = await ensureS3Server({ versions: readPinnedVersions(workspaceRoot), log: () => {} });
-  const server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
-  const saved = { ...process.env };
-  Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
-  try {
+  await withFixtureStateServer(workspaceRoot, async () => {
     const rows: string[][] = [];
     for (const stack of dependencyLayers(readStackGraph(estate)).flat()) {
       let runner!: Awaited<ReturnType<typeof openStackEngine>>['runner'];
@@ -74,8 +65,5 @@ export async function runEngineBenchmark(options: EngineBenchOptions): Promise<v
     log('Fixture estate, environment local (S3 backend on the local server), seconds:');
     log(markdownTable(['Stack', 'init (no backend)', 'validate', 'init + plan from zero (S3 backend)'], rows));
     log(`whole-environment plan from zero: ${whole.toFixed(2)} s`);
-  } finally {
-    process.env = saved;
-    await server.stop();
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median } from './synth-bench';
+import { median } from './timing';
 
 describe('benchmark statistics', () => {
   it.each([

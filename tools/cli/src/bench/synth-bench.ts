@@ -1,24 +1,12 @@
-import { performance } from 'node:perf_hooks';
 import { listEnvironments } from '@platform/config';
 import { $ } from 'zx';
 import { markdownTable } from '../report/markdown';
+import { median, seconds as timed } from './timing';
 import { listStacks } from '../workspace';
 
 export interface Measurement {
   readonly name: string;
   readonly seconds: readonly number[];
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-async function timed(command: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await command();
-  return (performance.now() - start) / 1000;
 }
 
 export interface SynthBenchOptions {
