@@ -16,6 +16,6 @@ export {
   parseConfigFile,
   stackSettingsPath,
 } from './load';
-export { ManifestError, readProjectManifest, type ProjectKind, type ProjectManifest } from './project-manifest';
+export { ManifestError, readProjectManifest, type ProjectKind, type ProjectManifest, type SmokeCheck } from './project-manifest';
 export { findWorkspaceRoot } from './workspace-root';
 export { nxChildEnvironment } from './child-environment';

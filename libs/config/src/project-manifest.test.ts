@@ -3,7 +3,12 @@ import { readProjectManifest } from './project-manifest';
 
 describe('project manifest (package.json)', () => {
   it('reads a stack manifest with its upstream stacks and tags', () => {
-    const text = JSON.stringify({ name: 'web', description: 'd', stack: { upstream: ['network'] }, nx: { tags: ['layer:service'] } });
+    const text = JSON.stringify({
+      name: 'web',
+      description: 'd',
+      stack: { upstream: ['network'], smoke: [{ output: 'url', matches: '^https://' }] },
+      nx: { tags: ['layer:service'] },
+    });
     expect(readProjectManifest('stacks/web/package.json', text, 'stack')).toEqual({
       root: 'stacks/web',
       kind: 'stack',
@@ -11,6 +16,7 @@ describe('project manifest (package.json)', () => {
       description: 'd',
       tags: ['layer:service'],
       upstream: ['network'],
+      smoke: [{ output: 'url', matches: '^https://' }],
     });
   });
 
@@ -21,6 +27,7 @@ describe('project manifest (package.json)', () => {
     ['an upstream that is not a stack name', JSON.stringify({ name: 'web', stack: { upstream: ['Net'] } }), /key 'stack\.upstream\.0' must be kebab-case/],
     ['a stack that reads itself', JSON.stringify({ name: 'web', stack: { upstream: ['web'] } }), /must not name the stack itself/],
     ['an unknown key under stack', JSON.stringify({ name: 'web', stack: { upstream: [], after: [] } }), /key 'stack'.*Unrecognized key/],
+    ['a smoke check whose pattern is not a regular expression', JSON.stringify({ name: 'web', stack: { smoke: [{ output: 'url', matches: '(' }] } }), /key 'stack\.smoke\.0\.matches' must be a valid regular expression/],
   ])('refuses %s, naming the file and the key', (_case, text, expected) => {
     expect(() => readProjectManifest('stacks/web/package.json', text, 'stack')).toThrow(expected);
   });

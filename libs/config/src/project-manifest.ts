@@ -12,7 +12,27 @@ export interface ProjectManifest {
   readonly tags: readonly string[];
   /** Stacks whose output contracts this stack reads (stacks only). */
   readonly upstream: readonly string[];
+  /** Checks a drill runs after deploying the stack (stacks only). */
+  readonly smoke: readonly SmokeCheck[];
 }
+
+/** A check of a deployed stack: an output whose value must match a regular expression. */
+export interface SmokeCheck {
+  readonly output: string;
+  readonly matches: string;
+}
+
+const smokeCheck = z.strictObject({
+  output: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be an output name'),
+  matches: z.string().refine((pattern) => {
+    try {
+      new RegExp(pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression'),
+});
 
 const stackName = z
   .string()
@@ -22,7 +42,7 @@ const packageJsonSchema = z.object({
   name: z.string().min(1, 'is required'),
   description: z.string().default(''),
   nx: z.object({ tags: z.array(z.string()).default([]) }).partial().default({}),
-  stack: z.strictObject({ upstream: z.array(stackName).default([]) }).optional(),
+  stack: z.strictObject({ upstream: z.array(stackName).default([]), smoke: z.array(smokeCheck).default([]) }).optional(),
 });
 
 /** Thrown for a malformed package.json; names the file, the key and the rule. */
@@ -66,5 +86,6 @@ export function readProjectManifest(file: string, text: string, kind: ProjectKin
     description: pkg.description,
     tags: pkg.nx.tags ?? [],
     upstream: pkg.stack?.upstream ?? [],
+    smoke: pkg.stack?.smoke ?? [],
   };
 }

@@ -4,13 +4,14 @@ import { Command } from 'commander';
 import { findWorkspaceRoot } from '../src/workspace';
 import { runAffectedBenchmark } from '../src/bench/affected-bench';
 import { runDriftBenchmark } from '../src/bench/drift-bench';
+import { runDrillBenchmark } from '../src/bench/drill-bench';
 import { runEngineBenchmark } from '../src/bench/engine-bench';
 import { runSynthBenchmark } from '../src/bench/synth-bench';
 
-const PARTS = ['synth', 'engine', 'affected', 'drift'] as const;
+const PARTS = ['synth', 'engine', 'affected', 'drift', 'drill'] as const;
 
 const program = new Command('bench')
-  .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), change detection and the drift check.')
+  .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), change detection, the drift check and the drill.')
   .option('--runs <n>', 'repetitions of each synth measurement (the median is reported)', '3')
   .option('--only <part>', `${PARTS.join(', ')} (default: all)`)
   .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
@@ -39,6 +40,10 @@ const program = new Command('bench')
     if (wanted('drift')) {
       log('');
       await runDriftBenchmark({ workspaceRoot, runs, log });
+    }
+    if (wanted('drill')) {
+      log('');
+      await runDrillBenchmark({ workspaceRoot, runs, log });
     }
   });
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // Entry point of the platform commands; the logic lives in tools/cli/src.
 import { Command } from 'commander';
+import { registerStateCommands } from '../src/state-backup/commands';
 import { findWorkspaceRoot } from '../src/workspace';
 
 const program = new Command('platform')
@@ -258,6 +259,8 @@ program
     writeFileSync(join(workspaceRoot, file), updated);
     console.log(`${file}: stack graph ${updated === current ? 'already up to date' : 'updated'}`);
   });
+
+registerStateCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -33,3 +33,6 @@ export {
 } from './drift/drift-report';
 export { checkStackDrift, DRIFT_PLAN_FILE, DRIFT_PLAN_JSON_FILE, type DriftStatus, type StackDrift } from './drift/stack-drift';
 export { attributeDifferences, resourceDrift, type AttributeDrift, type ResourceDrift } from './drift/resource-drift';
+export * from './drill';
+export { FIXTURE_ESTATE, releaseFixtureEstate } from './bench/fixture-release';
+export * from './state-backup';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { $, type ProcessOutput } from 'zx';
 import type { Engine } from './opentofu';
 
@@ -83,6 +84,8 @@ export function diagnosticsOf(lines: readonly JsonLine[]): Diagnostic[] {
 
 /** Runs the engine in one working directory (a synthesized stack), always with `-json` where it exists. */
 export class EngineRunner {
+  private spentMs = 0;
+
   constructor(
     readonly session: EngineSession,
     readonly workdir: string,
@@ -97,7 +100,9 @@ export class EngineRunner {
       TF_INPUT: '0',
       CHECKPOINT_DISABLE: '1',
     };
+    const started = performance.now();
     const result = await $({ cwd: this.workdir, env, nothrow: true, quiet: true })`${this.session.engine.binary} ${args}`;
+    this.spentMs += performance.now() - started;
     const ok = options.okExitCodes ?? [0];
     if (!ok.includes(result.exitCode ?? -1)) {
       const lines = parseJsonLines(result.stdout);
@@ -105,6 +110,11 @@ export class EngineRunner {
       throw new EngineError(`${this.session.engine.kind === 'opentofu' ? 'tofu' : 'terraform'} ${args[0]}`, diagnostics, `${result.stdout}\n${result.stderr}`);
     }
     return result;
+  }
+
+  /** Wall time spent in engine processes started by this runner, in seconds (orchestration is the rest). */
+  get engineSeconds(): number {
+    return this.spentMs / 1000;
   }
 
   /** `init`; without a backend for validation, or with a backend configuration file. */

@@ -98,6 +98,16 @@ describe('LocalDirectoryStore', () => {
     expect(await store.list('')).toEqual(['a/b', 'c']);
   });
 
+  it('deletes nothing for a key that is only the folder of other keys, nor in its temporary folder', async () => {
+    const store = new LocalDirectoryStore(freshDir());
+    await store.put('a/b', bytes('x'));
+
+    await store.delete('a');
+
+    expect(await store.list('')).toEqual(['a/b']);
+    await expect(store.delete(`${LOCAL_STORE_TEMP_DIR}/x`)).rejects.toThrow(/reserved/);
+  });
+
   it('lets exactly one of several processes win an ifAbsent write', async () => {
     const root = freshDir();
     new LocalDirectoryStore(root);

@@ -86,6 +86,20 @@ export class LocalDirectoryStore implements ObjectStore {
     }
   }
 
+  /** Removes the object's file; folders it leaves empty stay (they are never listed). */
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await unlink(path);
+    } catch (error) {
+      // ENOENT/ENOTDIR: no such object; EISDIR (Linux) or EPERM (macOS): the key is only a folder of other keys.
+      if (['ENOENT', 'ENOTDIR'].includes(errorCode(error) ?? '')) return;
+      if (['EISDIR', 'EPERM'].includes(errorCode(error) ?? '') && !(await isFile(path))) return;
+      throw this.describe(error, key);
+    }
+    await syncDirectory(dirname(path));
+  }
+
   async list(prefix: string): Promise<string[]> {
     assertValidPrefix(prefix);
     // Start the walk at the deepest folder the prefix names, not at the root.

@@ -105,6 +105,19 @@ describe.each(backends)('$name', ({ open }) => {
     expect(await store.get('race/key')).toEqual(bytes(`writer-${winners[0]}`));
   });
 
+  it('deletes an object so that it is neither served nor listed, and deleting a missing key is no error', async () => {
+    const store = open();
+    await store.put('state/app/terraform.tfstate', bytes('{}'));
+    await store.put('state/app/other', bytes('kept'));
+
+    await store.delete!('state/app/terraform.tfstate');
+    await store.delete!('state/app/terraform.tfstate');
+    await store.delete!('never-written');
+
+    expect(await store.get('state/app/terraform.tfstate')).toBeUndefined();
+    expect(await store.list('state/')).toEqual(['state/app/other']);
+  });
+
   it('lists keys under a prefix, nested ones included, in sorted order', async () => {
     const store = open();
     for (const key of ['b/2', 'a/z', 'a/b/c/d', 'a/a', 'a-b', 'ab', 'a/b/c/e', 'c']) await store.put(key, bytes(key));
@@ -122,6 +135,7 @@ describe.each(backends)('$name', ({ open }) => {
 
     await expect(store.put(key, bytes('x'))).rejects.toThrow(/invalid object key/);
     await expect(store.get(key)).rejects.toThrow(/invalid object key/);
+    await expect(store.delete!(key)).rejects.toThrow(/invalid object key/);
   });
 
   it.each(['/', '../', 'a//', './'])('refuses the invalid list prefix %j', async (prefix) => {

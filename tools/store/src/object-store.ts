@@ -15,6 +15,11 @@ export interface ObjectStore {
   get(key: string): Promise<Uint8Array | undefined>;
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * Removes an object; removing a key that holds none is no error (as in S3). Optional: stores
+   * that only ever add (artifacts, records, reports) need not offer it.
+   */
+  delete?(key: string): Promise<void>;
 }
 
 /** Keys are relative, slash-separated, without `.`/`..` segments or empty parts. */

@@ -154,6 +154,16 @@ describe('S3Store refusals', () => {
     await expect(store.put('k', bytes('x'))).rejects.toThrow(/cannot put 'k' in s3:\/\/b: PreconditionFailed \(HTTP 412\)/);
   });
 
+  it('deletes the key under its prefix and names the key when the server refuses', async () => {
+    const { client, calls } = scriptedClient(() => ({}), refusal('AccessDenied', 403));
+    const store = new S3Store({ client, bucket: 'b', prefix: 'p' });
+
+    await store.delete('state/terraform.tfstate');
+    await expect(store.delete('other')).rejects.toThrow(/cannot delete 'other' in s3:\/\/b\/p: AccessDenied \(HTTP 403\)/);
+
+    expect(calls[0]).toEqual({ Bucket: 'b', Key: 'p/state/terraform.tfstate' });
+  });
+
   it.each([
     [{ bucket: '' }, /invalid S3 bucket name ''/],
     [{ bucket: 'a/b' }, /invalid S3 bucket name 'a\/b'/],

@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -121,6 +122,15 @@ export class S3Store implements ObjectStore {
     return keys.sort(compareKeys);
   }
 
+  async delete(key: string): Promise<void> {
+    const Key = this.objectKey(key);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+    } catch (error) {
+      throw this.describe('delete', key, error);
+    }
+  }
+
   /** Closes the client's connections. Call it when the store owns its client (the factories' stores do). */
   destroy(): void {
     this.client.destroy();
@@ -131,7 +141,7 @@ export class S3Store implements ObjectStore {
     return this.prefix === '' ? key : `${this.prefix}/${key}`;
   }
 
-  private describe(operation: 'get' | 'put', key: string, error: unknown): Error {
+  private describe(operation: 'get' | 'put' | 'delete', key: string, error: unknown): Error {
     return new Error(`cannot ${operation} '${key}' in ${this.location}: ${message(error)}`, { cause: error });
   }
 }

@@ -55,6 +55,8 @@ export async function planEnvironment(options: {
   readonly workspaceRoot: string;
   readonly environment: string;
   readonly log: (line: string) => void;
+  /** Configuration per stack to plan instead of dist/stacks (artifact bytes, in a drill). */
+  readonly configurations?: ReadonlyMap<string, string>;
 }): Promise<EnvironmentPlan> {
   const graph = readStackGraph(options.workspaceRoot);
   const order = dependencyLayers(graph);
@@ -74,6 +76,7 @@ export async function planEnvironment(options: {
       environment: options.environment,
       backend: true,
       log: () => {},
+      ...(options.configurations?.has(stack) ? { configuration: options.configurations.get(stack)! } : {}),
       transform: (json) => {
         if (fromPlans.size === 0) return json;
         const result = substituteUpstreams(json, fromPlans);

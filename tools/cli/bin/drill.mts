@@ -1,0 +1,98 @@
+#!/usr/bin/env -S npx tsx
+// `npm run drill`: rebuild the estate from zero into a drill environment, verify, tear down, report.
+// The logic lives in tools/cli/src/drill; this entry parses flags, handles signals and the
+// runtime state server, and saves the report.
+import { join, relative } from 'node:path';
+import { Command } from 'commander';
+import { loadEnvironment } from '@platform/config';
+import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
+import { DEFAULT_LOCAL_STORE_DIR, openStore } from '@platform/store';
+import { assertDrillEnvironment, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, writeDrillReportFiles } from '../src/drill';
+import { findWorkspaceRoot } from '../src/workspace';
+
+/** Exit codes: 0 passed, 1 failed, 130 interrupted (the shell's code for SIGINT). */
+const EXIT = { passed: 0, failed: 1, interrupted: 130 } as const;
+
+const program = new Command('drill')
+  .description(
+    'Rebuild the estate from zero into a drill environment from the artifacts promoted to the source environment, verify it, back up and restore its state, destroy it, and report.',
+  )
+  .requiredOption('-e, --env <environment>', "the drill environment (kind: drill; any other environment is refused)")
+  .option('--source <environment>', 'environment whose promoted versions are rebuilt (default: the production one)')
+  .option('--estate <dir>', 'the estate inside the repository (stacks/, environments/)', '.')
+  .option('--ref <ref>', 'commit of the delivery tooling to clone', 'HEAD')
+  .option('--plan-only', 'plan the whole estate from zero without applying anything')
+  .option('--keep', 'leave the rebuilt estate and the clone in place (no teardown)')
+  .option('--store <spec>', 'artifact store and report history: s3://bucket/prefix or a directory (default: $PLATFORM_STORE or dist/store)')
+  .option('--backup <spec>', 'where state snapshots go, a separate bucket: s3://bucket/prefix or a directory (default: $PLATFORM_STATE_BACKUP or dist/state-backups)')
+  .option('--concurrency <n>', 'stacks deployed or destroyed at once', '4')
+  .option('--json', 'print the report as JSON instead of Markdown')
+  .action(async (options: { env: string; source?: string; estate: string; ref: string; planOnly?: boolean; keep?: boolean; store?: string; backup?: string; concurrency: string; json?: boolean }) => {
+    const concurrency = Number(options.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a whole number of at least 1, got '${options.concurrency}'`);
+    const repository = findWorkspaceRoot();
+    const estate = join(repository, options.estate);
+    assertDrillEnvironment(estate, options.env);
+    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(repository, DEFAULT_LOCAL_STORE_DIR));
+    const backupStore = openStore(options.backup ?? process.env.PLATFORM_STATE_BACKUP ?? join(repository, 'dist/state-backups'));
+
+    // First signal: stop starting new steps and tear down. Second: leave at once.
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(EXIT.interrupted);
+      console.error(`${signal}: finishing the running steps, then tearing down (send it again to leave at once, without teardown)`);
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    const server = await stateServerIfNeeded(estate, options.env);
+    try {
+      const report = await runDrill({
+        repository,
+        estate: relative(repository, estate) || '.',
+        environment: options.env,
+        ...(options.source ? { source: options.source } : {}),
+        ref: options.ref,
+        store,
+        backupStore,
+        mode: options.planOnly ? 'plan-only' : 'full',
+        keep: options.keep === true,
+        concurrency,
+        signal: controller.signal,
+        log: (line) => console.error(line),
+      });
+      const trend = drillTrend(report, await listDrillReports(store, report.environment));
+      const markdown = renderDrillReport(report, trend);
+      await saveDrillReport(store, report, markdown);
+      const files = writeDrillReportFiles(join(repository, 'dist/reports'), report, markdown);
+      console.log(options.json ? JSON.stringify(report, null, 2) : markdown);
+      console.error(`report: ${files.markdown}, ${files.json}; kept in ${store.location}`);
+      process.exitCode = EXIT[report.outcome];
+    } finally {
+      await server?.stop();
+    }
+  });
+
+/**
+ * A drill environment whose state endpoint is known only at run time gets a local S3 server
+ * for the length of the drill, unless the caller already points at one.
+ */
+async function stateServerIfNeeded(estate: string, name: string): Promise<RunningS3Server | undefined> {
+  const environment = loadEnvironment(estate, name);
+  if (environment.state.backend !== 's3' || environment.state.endpoint !== 'runtime' || process.env.PLATFORM_STATE_ENDPOINT) return undefined;
+  const repository = findWorkspaceRoot(estate);
+  const s3 = await ensureS3Server({ versions: readPinnedVersions(repository), log: (line) => console.error(line) });
+  // Unversioned: versitygw 1.8.0 cannot re-create a deleted lock object in a versioned bucket.
+  const server = await startS3Server({ binary: s3.binary, buckets: [environment.state.bucket], versioned: false });
+  Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
+  console.error(`state of ${name}: local S3 server at ${server.endpoint} for the length of the drill`);
+  return server;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Test helpers: a workspace with environments and stacks, and state objects shaped as the engine writes them. */
+
+export const STACKS = ['app', 'base', 'edge'] as const;
+
+/** A version 4 state as OpenTofu writes it: one random_pet and an output. */
+export function tfstate(serial: number, lineage: string, pet = `pet-${serial}`): Uint8Array {
+  const state = {
+    version: 4,
+    terraform_version: '1.11.14',
+    serial,
+    lineage,
+    outputs: { name: { value: pet, type: 'string' } },
+    resources: [
+      {
+        mode: 'managed',
+        type: 'random_pet',
+        name: 'name',
+        provider: 'provider["registry.opentofu.org/hashicorp/random"]',
+        instances: [{ schema_version: 0, attributes: { id: pet, keepers: null, length: 2, prefix: null, separator: '-' }, sensitive_attributes: [] }],
+      },
+    ],
+    check_results: null,
+  };
+  return new TextEncoder().encode(`${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The lock info JSON the S3 backend writes to `<key>.tflock` while it runs. */
+export function lockInfo(path: string): Uint8Array {
+  const info = { ID: randomUUID(), Operation: 'OperationTypeApply', Info: '', Who: 'ci@runner-7', Version: '1.11.14', Created: '2026-11-22T05:10:00Z', Path: path };
+  return new TextEncoder().encode(JSON.stringify(info));
+}
+
+const environmentYaml = (name: string, state: string) => `name: ${name}
+kind: drill
+tier: development
+project: fixture-${name}
+projectNumber: "100000000000"
+region: europe-west1
+state:
+${state}
+`;
+
+export interface TestWorkspace {
+  readonly root: string;
+  remove(): void;
+}
+
+/**
+ * A workspace with stacks/<stack>/package.json for {@link STACKS} and three environments:
+ * `s3-env` (S3 backend, runtime endpoint, bucket `fixture-state`, prefix `stacks`),
+ * `other-env` (same bucket, prefix `other`) and `gcs-env` (GCS backend, prefix `tf`).
+ */
+export function makeWorkspace(): TestWorkspace {
+  const root = mkdtempSync(join(tmpdir(), 'state-backup-'));
+  for (const stack of STACKS) {
+    mkdirSync(join(root, 'stacks', stack), { recursive: true });
+    writeFileSync(join(root, 'stacks', stack, 'package.json'), JSON.stringify({ name: `@stacks/${stack}`, private: true }));
+  }
+  const environments: Record<string, string> = {
+    's3-env': '  backend: s3\n  bucket: fixture-state\n  prefix: stacks\n  endpoint: runtime',
+    'other-env': '  backend: s3\n  bucket: fixture-state\n  prefix: other\n  endpoint: runtime',
+    'gcs-env': '  backend: gcs\n  bucket: fixture-gcs-state\n  prefix: tf',
+  };
+  for (const [name, state] of Object.entries(environments)) {
+    mkdirSync(join(root, 'environments', name), { recursive: true });
+    writeFileSync(join(root, 'environments', name, 'environment.yaml'), environmentYaml(name, state));
+  }
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}

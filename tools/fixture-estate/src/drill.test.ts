@@ -1,0 +1,194 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+import {
+  assertDrillEnvironment,
+  DRILL_PHASES,
+  DrillRefusedError,
+  FIXTURE_ESTATE,
+  drillTrend,
+  listDrillReports,
+  openStackEngine,
+  promote,
+  renderDrillReport,
+  runDrill,
+  releaseFixtureEstate,
+  saveDrillReport,
+  type DrillOptions,
+} from '@platform/cli';
+import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
+import { buildArtifact, LocalDirectoryStore, publishArtifact, S3Store, sha256Hex, type Artifact } from '@platform/store';
+import { commitAll, removeWorkspaceCopy } from '@platform/testing';
+
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+const ESTATE = FIXTURE_ESTATE;
+const STACKS = ['fixture-app', 'fixture-base', 'fixture-edge'];
+const log = () => {};
+
+/** The same artifact with its configuration for one environment replaced (hashes kept right). */
+function withConfiguration(artifact: Artifact, version: string, environment: string, json: string): Artifact {
+  const path = `environments/${environment}/cdk.tf.json`;
+  const bytes = Buffer.from(json);
+  const files = new Map(artifact.files);
+  files.set(path, bytes);
+  return {
+    manifest: { ...artifact.manifest, version, files: { ...artifact.manifest.files, [path]: { sha256: sha256Hex(bytes), size: bytes.length } } },
+    files,
+  };
+}
+
+/*
+ * A clean clone of the repository (a git repository, as the drill clones it) with every
+ * fixture stack published as 1.0.0 and promoted to fx-prod, the drill's source.
+ */
+describe('rebuild-from-zero drill of the fixture estate, real engine and S3 server', () => {
+  let server: RunningS3Server;
+  let repository: string;
+  let storeDir: string;
+  let store: LocalDirectoryStore;
+  let backupStore: S3Store;
+  const saved = { ...process.env };
+  const estate = () => join(repository, ESTATE);
+  const drill = (extra: Partial<DrillOptions> = {}) =>
+    runDrill({ repository, estate: ESTATE, environment: 'local', store, backupStore, mode: 'full', concurrency: 2, log, ...extra });
+
+  /** Resource addresses in the drill environment's state, by stack (engine working directories of the test's own checkout). */
+  async function drillState(): Promise<Record<string, string[]>> {
+    const result: Record<string, string[]> = {};
+    for (const stack of STACKS) {
+      const { runner } = await openStackEngine({ workspaceRoot: estate(), stack, environment: 'local', backend: true, log });
+      result[stack] = await runner.stateAddresses();
+    }
+    return result;
+  }
+
+  beforeAll(async () => {
+    storeDir = mkdtempSync(join(tmpdir(), 'drill-store-'));
+    store = new LocalDirectoryStore(storeDir);
+    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
+    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state', 'fixture-state-backups'], versioned: false });
+    backupStore = new S3Store({ client: s3ClientFor(server), bucket: 'fixture-state-backups', prefix: 'drills' });
+    Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
+    repository = await releaseFixtureEstate({ workspaceRoot: WORKSPACE, store, version: '1.0.0', to: 'fx-prod' });
+  }, 900_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    await server?.stop();
+    rmSync(storeDir, { recursive: true, force: true });
+    if (repository) removeWorkspaceCopy(repository);
+  });
+
+  it('refuses every environment that is not a drill environment, whatever the flags', async () => {
+    for (const environment of ['fx-dev', 'fx-staging', 'fx-prod']) {
+      for (const flags of [{}, { keep: true }, { mode: 'plan-only' as const }]) {
+        await expect(drill({ environment, ...flags }), environment).rejects.toThrow(DrillRefusedError);
+      }
+    }
+    await expect(drill({ environment: 'fx-prod' })).rejects.toThrow(/refusing to drill in 'fx-prod': it is a production cloud environment .*kind is 'cloud'/);
+    for (const environment of ['dev', 'staging', 'prod']) expect(() => assertDrillEnvironment(WORKSPACE, environment)).toThrow(DrillRefusedError);
+    expect(assertDrillEnvironment(WORKSPACE, 'drill').kind).toBe('drill');
+    expect(await listDrillReports(store, 'fx-prod')).toEqual([]);
+  });
+
+  it('rebuilds the estate from the promoted artifacts, verifies it, restores its state from a backup and tears it down', async () => {
+    const report = await drill();
+    expect(report.failure).toBeUndefined();
+    expect(report).toMatchObject({ outcome: 'passed', environment: 'local', source: 'fx-prod', mode: 'full', cleanup: { ran: true, leftInState: {} } });
+    expect(report.stacks).toEqual(STACKS.map((stack) => expect.objectContaining({ stack, version: '1.0.0', outcome: 'passed' })));
+    expect(report.rtoSeconds).toBeGreaterThan(0);
+    expect(report.rtoSeconds).toBeLessThanOrEqual(report.wallSeconds);
+    expect(report.engineSeconds).toBeGreaterThan(0);
+    expect(report.engineSeconds).toBeLessThan(report.wallSeconds);
+    expect(new Set(report.steps.map((s) => s.phase))).toEqual(new Set(DRILL_PHASES));
+    expect(report.steps.filter((s) => s.phase === 'state-backup' && s.stack).map((s) => [s.stack, s.outcome]).sort()).toEqual(STACKS.map((s) => [s, 'passed']));
+    // Dependency order: a consumer is applied only after its upstream was verified.
+    const ended = (phase: string, stack: string) => report.steps.find((s) => s.phase === phase && s.stack === stack)!;
+    const end = (step: { startedAt: string; seconds: number }) => Date.parse(step.startedAt) + step.seconds * 1000;
+    expect(Date.parse(ended('deploy', 'fixture-app').startedAt)).toBeGreaterThanOrEqual(end(ended('verify', 'fixture-base')) - 1);
+    expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
+
+    const markdown = renderDrillReport(report, drillTrend(report, []));
+    expect(markdown).toContain('```mermaid');
+    await saveDrillReport(store, report, markdown);
+  }, 600_000);
+
+  it('plans the whole estate from zero with --plan-only and applies nothing', async () => {
+    const report = await drill({ mode: 'plan-only' });
+    expect(report.failure).toBeUndefined();
+    expect(report).toMatchObject({ outcome: 'passed', mode: 'plan-only', rtoSeconds: null, cleanup: { ran: false } });
+    expect([...new Set(report.steps.map((s) => s.phase))]).toEqual(['preflight', 'restore-delivery', 'deploy']);
+    expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
+  }, 600_000);
+
+  it('tears down what was built when interrupted', async () => {
+    const controller = new AbortController();
+    const report = await drill({
+      signal: controller.signal,
+      log: (line) => {
+        if (/^verify: fixture-base/.test(line)) controller.abort();
+      },
+    });
+    expect(report.outcome).toBe('interrupted');
+    expect(report.stacks.find((s) => s.stack === 'fixture-base')!.outcome).toBe('passed');
+    expect(report.stacks.filter((s) => s.stack !== 'fixture-base').map((s) => s.outcome)).toEqual(['skipped', 'skipped']);
+    expect(report.cleanup).toEqual({ ran: true, leftInState: {} });
+    expect(report.steps.filter((s) => s.phase === 'destroy').every((s) => s.outcome === 'passed')).toBe(true);
+    expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
+  }, 600_000);
+
+  it('converges when run again after an interrupted drill that kept its resources', async () => {
+    const controller = new AbortController();
+    let kept = '';
+    const interrupted = await drill({
+      keep: true,
+      signal: controller.signal,
+      log: (line) => {
+        if (/^verify: fixture-base/.test(line)) controller.abort();
+        kept = /^kept: the clone at (\S+)/.exec(line)?.[1] ?? kept;
+      },
+    });
+    expect(interrupted).toMatchObject({ outcome: 'interrupted', cleanup: { ran: false } });
+    expect(kept, 'the kept clone is named in the log').not.toBe('');
+    rmSync(dirname(kept), { recursive: true, force: true });
+    expect((await drillState())['fixture-base']!.length).toBeGreaterThan(0);
+    const again = await drill();
+    expect(again.failure).toBeUndefined();
+    expect(again).toMatchObject({ outcome: 'passed', cleanup: { ran: true, leftInState: {} } });
+    expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
+  }, 600_000);
+
+  it('reports a stack that fails to deploy with the engine diagnostic, skips its consumers and still tears the rest down', async () => {
+    const good = buildArtifact(estate(), 'fixture-app', '1.0.0');
+    const json = JSON.parse(Buffer.from(good.files.get('environments/local/cdk.tf.json')!).toString('utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const [type, resources] = Object.entries(json.resource).find(([t]) => t.startsWith('random_'))!;
+    resources[Object.keys(resources)[0]!]!.no_such_argument = true;
+    await publishArtifact(store, withConfiguration(good, '1.0.1', 'local', JSON.stringify(json)));
+    await promote({ workspaceRoot: estate(), store, stack: 'fixture-app', version: '1.0.1', to: 'fx-prod', breakGlass: { reason: 'drill test: broken drill configuration' }, log });
+    commitAll(repository, 'fx-prod runs fixture-app 1.0.1');
+
+    const report = await drill();
+    expect(report.outcome).toBe('failed');
+    expect(report.failure).toMatchObject({ phase: 'deploy', stack: 'fixture-app' });
+    expect(report.failure!.diagnostics!.map((d) => d.summary).join('\n')).toMatch(/Extraneous JSON object property/);
+    expect(report.failure!.diagnostics!.map((d) => d.detail).join('\n')).toContain('no_such_argument');
+    expect(type).toMatch(/^random_/);
+    expect(report.stacks.map((s) => [s.stack, s.version, s.outcome])).toEqual([
+      ['fixture-app', '1.0.1', 'failed'],
+      ['fixture-base', '1.0.0', 'passed'],
+      ['fixture-edge', '1.0.0', 'skipped'],
+    ]);
+    expect(report.rtoSeconds).toBeNull();
+    expect(report.cleanup).toEqual({ ran: true, leftInState: {} });
+    expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
+
+    const earlier = await listDrillReports(store, 'local');
+    const trend = drillTrend(report, earlier);
+    expect(trend.earlier.map((e) => e.outcome)).toEqual(['passed']);
+    const markdown = renderDrillReport(report, trend);
+    expect(markdown).toContain('Extraneous JSON object property');
+    expect(markdown).toMatch(/crit/);
+  }, 600_000);
+});
