@@ -181,19 +181,34 @@ program
   });
 
 program
-  .command('publish')
-  .description('Package a synthesized stack as an immutable artifact and publish it to the store (S3 or the local directory store).')
+  .command('package')
+  .description('Package a synthesized stack version as an immutable artifact in dist/artifacts/<stack>/<version>: every environment\'s JSON, the provider lock file and a manifest.')
   .argument('<stack>', 'stack name (synthesize it first)')
-  .requiredOption('--version <version>', 'release version, e.g. 1.4.0')
-  .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
-  .action(async (stack: string, options: { version: string; store?: string }) => {
-    const { join } = await import('node:path');
-    const { buildArtifact, openStore, publishArtifact, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+  .option('--version <version>', "release version (default: the stack's package.json version, which nx release writes)")
+  .action(async (stack: string, options: { version?: string }) => {
+    const { packageStack, releasedVersion, writePackagedArtifact } = await import('../src/artifact/package-stack');
     const workspaceRoot = findWorkspaceRoot();
+    const version = options.version ?? releasedVersion(workspaceRoot, stack);
+    const artifact = await packageStack(workspaceRoot, stack, version, (line) => console.error(line));
+    const dir = writePackagedArtifact(workspaceRoot, artifact);
+    console.log(`${stack}@${version}: packaged in ${dir} (${artifact.files.size} files, commit ${artifact.manifest.gitCommit.slice(0, 12)})`);
+  });
+
+program
+  .command('publish')
+  .description('Upload a packaged stack version to the artifact store (S3 or the local directory store); a published version never changes.')
+  .argument('<stack>', 'stack name (package it first)')
+  .option('--version <version>', "release version (default: the stack's package.json version)")
+  .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
+  .action(async (stack: string, options: { version?: string; store?: string }) => {
+    const { join } = await import('node:path');
+    const { openStore, publishArtifact, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { readPackagedArtifact, releasedVersion } = await import('../src/artifact/package-stack');
+    const workspaceRoot = findWorkspaceRoot();
+    const version = options.version ?? releasedVersion(workspaceRoot, stack);
     const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
-    const artifact = buildArtifact(workspaceRoot, stack, options.version);
-    const result = await publishArtifact(store, artifact);
-    console.log(`${stack}@${options.version}: ${result.status} in ${store.location} (manifest sha256 ${result.manifestSha256})`);
+    const result = await publishArtifact(store, readPackagedArtifact(workspaceRoot, stack, version));
+    console.log(`${stack}@${version}: ${result.status} in ${store.location} (manifest sha256 ${result.manifestSha256})`);
   });
 
 program

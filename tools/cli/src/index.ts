@@ -36,3 +36,4 @@ export { attributeDifferences, resourceDrift, type AttributeDrift, type Resource
 export * from './drill';
 export { FIXTURE_ESTATE, releaseFixtureEstate } from './bench/fixture-release';
 export * from './state-backup';
+export { packagedArtifactDir, packageStack, providerLockFile, readPackagedArtifact, releasedVersion, writePackagedArtifact } from './artifact/package-stack';

@@ -6,4 +6,4 @@ export * from './s3-server';
 export { setupEngine, type SetupResult } from './setup';
 export { EngineError, EngineRunner, type ChangeSummary, type Diagnostic, type EngineSession } from './tofu';
 export { readPinnedVersions, VERSIONS_FILE, type GoProgram, type PinnedVersions } from './versions';
-export { BACKEND_CONFIG_FILE, prepareWorkdir, type RuntimeStateStore } from './workdir';
+export { BACKEND_CONFIG_FILE, ENGINE_LOCK_FILE, prepareWorkdir, type RuntimeStateStore } from './workdir';

@@ -118,8 +118,10 @@ export class EngineRunner {
   }
 
   /** `init`; without a backend for validation, or with a backend configuration file. */
-  async init(options: { backend: boolean; backendConfigFile?: string }): Promise<void> {
+  async init(options: { backend: boolean; backendConfigFile?: string; lockfileReadonly?: boolean }): Promise<void> {
     const args = ['init', '-input=false', '-no-color'];
+    // Readonly: providers must match the lock file's checksums; init never rewrites it.
+    if (options.lockfileReadonly) args.push('-lockfile=readonly');
     // -reconfigure: the backend is whatever the configuration says now; state is never migrated implicitly.
     if (!options.backend) args.push('-backend=false');
     else args.push('-reconfigure');

@@ -10,14 +10,19 @@ export interface RuntimeStateStore {
 
 export const BACKEND_CONFIG_FILE = 'backend.runtime.hcl';
 
+/** The engine's dependency lock file in a working directory. */
+export const ENGINE_LOCK_FILE = '.terraform.lock.hcl';
+
 /**
  * Lays out a working directory for one stack in one environment: the synthesized JSON as
  * the engine reads it and, for a runtime state endpoint, the backend configuration file that
  * `init -backend-config` takes. Returns the environment variables every engine run needs.
  */
-export function prepareWorkdir(workdir: string, synthesizedJson: string, store?: RuntimeStateStore): Record<string, string> {
+export function prepareWorkdir(workdir: string, synthesizedJson: string, store?: RuntimeStateStore, lockFile?: string): Record<string, string> {
   mkdirSync(workdir, { recursive: true });
   writeFileSync(join(workdir, 'main.tf.json'), synthesizedJson);
+  // A released configuration is deployed with the provider lock file it was packaged with.
+  if (lockFile !== undefined) writeFileSync(join(workdir, ENGINE_LOCK_FILE), lockFile);
   if (!store) return {};
   writeFileSync(join(workdir, BACKEND_CONFIG_FILE), `endpoints = {\n  s3 = ${JSON.stringify(store.endpoint)}\n}\n`);
   return {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@platform/config';
+import { findWorkspaceRoot, loadEnvironment } from '@platform/config';
 import {
   assertDrillEnvironment,
   DRILL_PHASES,
@@ -11,15 +11,19 @@ import {
   drillTrend,
   listDrillReports,
   openStackEngine,
+  openStateStore,
+  packageStack,
   promote,
   renderDrillReport,
   runDrill,
   releaseFixtureEstate,
   saveDrillReport,
+  stateLockKey,
+  stateObjectKey,
   type DrillOptions,
 } from '@platform/cli';
 import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
-import { buildArtifact, LocalDirectoryStore, publishArtifact, S3Store, sha256Hex, type Artifact } from '@platform/store';
+import { LocalDirectoryStore, publishArtifact, S3Store, sha256Hex, type Artifact } from '@platform/store';
 import { commitAll, removeWorkspaceCopy } from '@platform/testing';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
@@ -160,8 +164,25 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
   }, 600_000);
 
+  it('names a held state lock and the runbook, and deploys nothing on that stack', async () => {
+    const state = openStateStore(loadEnvironment(estate(), 'local'));
+    const lock = stateLockKey(stateObjectKey(loadEnvironment(estate(), 'local').state, 'fixture-base'));
+    const info = { ID: 'c2a4a1b0-0000-4000-8000-000000000001', Operation: 'OperationTypeApply', Info: '', Who: 'someone@elsewhere', Version: '1.11.14', Created: '2026-11-22T05:00:00Z', Path: lock };
+    await state.put(lock, Buffer.from(JSON.stringify(info)));
+    try {
+      const report = await drill();
+      expect(report.outcome).toBe('failed');
+      expect(report.failure).toMatchObject({ phase: 'deploy', stack: 'fixture-base' });
+      expect(report.failure!.error).toMatch(/the state of fixture-base is locked by another run .*docs\/runbooks\/stuck-state-lock\.md/);
+      expect(report.stacks.map((s) => s.outcome)).toEqual(['skipped', 'failed', 'skipped']);
+      expect(report.cleanup).toEqual({ ran: true, leftInState: {} });
+    } finally {
+      await state.delete!(lock);
+    }
+  }, 600_000);
+
   it('reports a stack that fails to deploy with the engine diagnostic, skips its consumers and still tears the rest down', async () => {
-    const good = buildArtifact(estate(), 'fixture-app', '1.0.0');
+    const good = await packageStack(estate(), 'fixture-app', '1.0.0');
     const json = JSON.parse(Buffer.from(good.files.get('environments/local/cdk.tf.json')!).toString('utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const [type, resources] = Object.entries(json.resource).find(([t]) => t.startsWith('random_'))!;
     resources[Object.keys(resources)[0]!]!.no_such_argument = true;

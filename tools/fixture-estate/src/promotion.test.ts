@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { deliveryStatus, engineWorkdir, listRecords, promote, PromotionGateError, readReleases, releasesFile, renderStatus, runSynth } from '@platform/cli';
+import { deliveryStatus, engineWorkdir, FIXTURE_ESTATE, listRecords, packageStack, promote, PromotionGateError, readReleases, renderStatus, runSynth } from '@platform/cli';
+import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
-import { blobKey, buildArtifact, fetchArtifact, LocalDirectoryStore, publishArtifact, sha256Hex, TamperedArtifactError, UnknownVersionError } from '@platform/store';
+import { blobKey, fetchArtifact, LocalDirectoryStore, publishArtifact, sha256Hex, TamperedArtifactError, UnknownVersionError } from '@platform/store';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
-const ESTATE = join(WORKSPACE, 'tools/fixture-estate');
+/* A copy of the repository: this file writes releases files and engine folders of its own. */
+let repository: string;
+let ESTATE: string;
 const STACK = 'fixture-base';
 const log = () => {};
 
@@ -19,7 +22,8 @@ describe('promotion of immutable artifacts through fx-dev -> fx-staging -> fx-pr
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    for (const env of ['fx-dev', 'fx-staging', 'fx-prod']) rmSync(join(ESTATE, releasesFile(env)), { force: true });
+    repository = copyWorkspaceAsRepository(WORKSPACE, 'promotion');
+    ESTATE = join(repository, FIXTURE_ESTATE);
     const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
     server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
     Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
@@ -27,14 +31,14 @@ describe('promotion of immutable artifacts through fx-dev -> fx-staging -> fx-pr
     expect(outcomes.every((o) => o.ok)).toBe(true);
     storeDir = mkdtempSync(join(tmpdir(), 'promotion-store-'));
     store = new LocalDirectoryStore(storeDir);
-    for (const version of ['1.0.0', '1.1.0']) await publishArtifact(store, buildArtifact(ESTATE, STACK, version));
+    for (const version of ['1.0.0', '1.1.0']) await publishArtifact(store, await packageStack(ESTATE, STACK, version));
   }, 900_000);
 
   afterAll(async () => {
     process.env = saved;
     await server?.stop();
     rmSync(storeDir, { recursive: true, force: true });
-    for (const env of ['fx-dev', 'fx-staging', 'fx-prod']) rmSync(join(ESTATE, releasesFile(env)), { force: true });
+    if (repository) removeWorkspaceCopy(repository);
   });
 
   it('refuses a version that has not run in the environment before', async () => {
@@ -54,6 +58,8 @@ describe('promotion of immutable artifacts through fx-dev -> fx-staging -> fx-pr
       const deployed = readFileSync(join(ESTATE, engineWorkdir(STACK, to), 'main.tf.json'));
       expect(sha256Hex(deployed), `bytes deployed to ${to}`).toBe(artifact.manifest.files[`environments/${to}/cdk.tf.json`]!.sha256);
       expect(record.configurationSha256).toBe(sha256Hex(deployed));
+      const lock = readFileSync(join(ESTATE, engineWorkdir(STACK, to), '.terraform.lock.hcl'));
+      expect(sha256Hex(lock), `provider lock file deployed to ${to}`).toBe(artifact.manifest.files['.terraform.lock.hcl']!.sha256);
       expect(readReleases(ESTATE, to).stacks[STACK]).toMatchObject({ version: '1.0.0', manifestSha256: record.manifestSha256 });
     }
     expect(manifests.size, 'one artifact for every environment').toBe(1);

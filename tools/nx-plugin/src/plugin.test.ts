@@ -39,7 +39,7 @@ describe('platform Nx plugin', () => {
     const project = projects['stacks/network']!;
     expect(project.name).toBe('network');
     expect(project.tags).toEqual(['type:stack', 'layer:macro']);
-    expect(Object.keys(project.targets!).sort()).toEqual(['apply', 'destroy', 'drift', 'lint', 'output', 'plan', 'synth', 'test', 'typecheck', 'validate']);
+    expect(Object.keys(project.targets!).sort()).toEqual(['apply', 'destroy', 'drift', 'lint', 'nx-release-publish', 'output', 'package', 'plan', 'publish', 'synth', 'test', 'typecheck', 'validate']);
     const synth = project.targets!.synth!;
     expect(synth.command).toBe('tsx tools/cli/bin/platform.mts synth network');
     expect(synth.cache).toBe(true);
@@ -56,6 +56,9 @@ describe('platform Nx plugin', () => {
       expect(targets[name]!.configurations, name).toEqual({ dev: { args: '--env dev' }, prod: { args: '--env prod' } });
     }
     expect(targets.apply!.dependsOn).toEqual(['synth', '^apply']);
+    expect(targets.package).toMatchObject({ command: 'tsx tools/cli/bin/platform.mts package network', cache: false, dependsOn: ['synth'] });
+    expect(targets.publish).toMatchObject({ command: 'tsx tools/cli/bin/platform.mts publish network', dependsOn: ['package'] });
+    expect(targets['nx-release-publish']).toMatchObject({ executor: 'nx:noop', dependsOn: ['publish'] });
     expect(targets.validate).toMatchObject({ cache: true, dependsOn: ['synth'], command: 'tsx tools/cli/bin/platform.mts validate network' });
     expect(targets.validate!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*.tf.json' });
   });

@@ -24,6 +24,8 @@ export interface PlatformPluginOptions {
   destroyTargetName?: string;
   outputTargetName?: string;
   driftTargetName?: string;
+  packageTargetName?: string;
+  publishTargetName?: string;
   testTargetName?: string;
   typecheckTargetName?: string;
   lintTargetName?: string;
@@ -40,6 +42,8 @@ export function normalizeOptions(options: PlatformPluginOptions | undefined): No
     destroyTargetName: options?.destroyTargetName ?? 'destroy',
     outputTargetName: options?.outputTargetName ?? 'output',
     driftTargetName: options?.driftTargetName ?? 'drift',
+    packageTargetName: options?.packageTargetName ?? 'package',
+    publishTargetName: options?.publishTargetName ?? 'publish',
     testTargetName: options?.testTargetName ?? 'test',
     typecheckTargetName: options?.typecheckTargetName ?? 'typecheck',
     lintTargetName: options?.lintTargetName ?? 'lint',
@@ -166,6 +170,35 @@ function perEnvironmentTarget(
   };
 }
 
+/**
+ * package: the artifact of the version in package.json, in dist/artifacts (not cached: the
+ * manifest names the commit, which Nx does not hash). publish: uploads that artifact.
+ * nx-release-publish: what `nx release` runs after versioning and tagging, i.e. publish.
+ */
+function releaseTargets(stackName: string, options: NormalizedOptions): Record<string, TargetConfiguration> {
+  return {
+    [options.packageTargetName]: {
+      command: `tsx ${SYNTH_ENTRY} package ${stackName}`,
+      cache: false,
+      dependsOn: [options.synthTargetName],
+      outputs: [`{workspaceRoot}/dist/artifacts/${stackName}`],
+      metadata: { description: `Packages the ${stackName} version in its package.json: every environment's JSON, the provider lock file, a manifest.` },
+    },
+    [options.publishTargetName]: {
+      command: `tsx ${SYNTH_ENTRY} publish ${stackName}`,
+      cache: false,
+      dependsOn: [options.packageTargetName],
+      outputs: [],
+      metadata: { description: `Uploads the packaged ${stackName} version to the artifact store ($PLATFORM_STORE or dist/store).` },
+    },
+    'nx-release-publish': {
+      executor: 'nx:noop',
+      dependsOn: [options.publishTargetName],
+      metadata: { description: `Run by nx release after it versioned and tagged ${stackName}: publishes the artifact.` },
+    },
+  };
+}
+
 /** Libraries (by project name) a project imports: in production code, and including its tests. */
 export interface ProjectLibraries {
   readonly production: readonly string[];
@@ -204,6 +237,7 @@ export function buildProjectConfiguration(
       [options.synthTargetName],
       'Checks the stack for drift with a refresh-only plan (never applied); exits 2 when drift is found.',
     );
+    Object.assign(targets, releaseTargets(name, options));
   } else if (manifest.kind === 'tool') {
     // Tools act on the whole workspace and their tests do too (determinism, docs, cache
     // isolation run the real commands on a copy of the repository): any file can change them.

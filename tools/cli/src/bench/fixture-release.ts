@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { ObjectStore } from '@platform/store';
-import { buildArtifact, publishArtifact } from '@platform/store';
+import { publishArtifact } from '@platform/store';
 import { commitAll, copyWorkspaceAsRepository } from '@platform/testing';
+import { packageStack } from '../artifact/package-stack';
 import { dependencyLayers, readStackGraph } from '../graph/stack-order';
 import { promote } from '../promote/promote';
 import { runSynth } from '../synth/synth-command';
@@ -26,7 +27,7 @@ export async function releaseFixtureEstate(options: {
   const failed = synth.flatMap((o) => (o.ok ? [] : [o.stack]));
   if (failed.length > 0) throw new Error(`synth of the fixture estate failed for ${failed.join(', ')}`);
   for (const stack of dependencyLayers(readStackGraph(estate)).flat()) {
-    await publishArtifact(options.store, buildArtifact(estate, stack, options.version));
+    await publishArtifact(options.store, await packageStack(estate, stack, options.version));
     await promote({ workspaceRoot: estate, store: options.store, stack, version: options.version, to: options.to, breakGlass: { reason: 'fixture release' }, log: () => {} });
   }
   commitAll(repository, `${options.to} runs ${options.version} of every fixture stack`);

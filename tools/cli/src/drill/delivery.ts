@@ -12,6 +12,8 @@ export interface ReleasedStack {
   readonly version: string;
   /** The artifact's bytes for the drill environment, verified against its manifest. */
   readonly configuration: string;
+  /** The provider lock file the artifact was packaged with, when it carries one. */
+  readonly lockFile?: string;
 }
 
 export interface RestoredDelivery {
@@ -78,5 +80,6 @@ export async function fetchReleasedStack(store: ObjectStore, stack: string, vers
         'artifacts carry every environment that existed when they were built: publish a version built after the drill environment was added',
     );
   }
-  return { stack, version, configuration: Buffer.from(artifact.files.get(file)!).toString('utf8') };
+  const text = (path: string) => Buffer.from(artifact.files.get(path)!).toString('utf8');
+  return { stack, version, configuration: text(file), ...(artifact.manifest.lockFile ? { lockFile: text(artifact.manifest.lockFile) } : {}) };
 }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadAllEnvironments, loadEnvironment, type EnvironmentConfig } from '@platform/config';
+import { setupEngine } from '@platform/engine';
 import type { ObjectStore } from '@platform/store';
 import { planEnvironment } from '../engine/plan-environment';
 import { openStackEngine, PLAN_FILE, runtimeStoreFromEnv } from '../engine/stack-engine';
@@ -71,7 +72,17 @@ type EngineFailure = Error & { engineSeconds?: number };
 async function withEngine<T>(estate: string, released: ReleasedStack, environment: string, work: (runner: Awaited<ReturnType<typeof openStackEngine>>['runner']) => Promise<T>) {
   let runner: Awaited<ReturnType<typeof openStackEngine>>['runner'] | undefined;
   try {
-    runner = (await openStackEngine({ workspaceRoot: estate, stack: released.stack, environment, backend: true, configuration: released.configuration, log: () => {} })).runner;
+    runner = (
+      await openStackEngine({
+        workspaceRoot: estate,
+        stack: released.stack,
+        environment,
+        backend: true,
+        configuration: released.configuration,
+        ...(released.lockFile !== undefined ? { lockFile: released.lockFile } : {}),
+        log: () => {},
+      })
+    ).runner;
     const value = await work(runner);
     return { value, engineSeconds: runner.engineSeconds };
   } catch (error) {
@@ -120,6 +131,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       source ||= defaultDrillSource(estateInRepository);
       for (const [stack, version] of promotedVersions(estateInRepository, source)) versions.set(stack, version);
       if (target.state.backend === 's3' && target.state.endpoint === 'runtime') runtimeStoreFromEnv(target);
+      await setupEngine({ workspaceRoot: options.repository, log: () => {}, providers: [] });
       await options.store.list('artifacts/');
       if (options.mode === 'full') await openStateStore(target).list(`${target.state.prefix}/`);
       return { value: undefined };

@@ -61,6 +61,8 @@ export interface StackEngineOptions {
   readonly transform?: (json: string) => string;
   /** The configuration to run instead of dist/stacks (an artifact's bytes, at promotion). */
   readonly configuration?: string;
+  /** The provider lock file to deploy with (an artifact's); init then refuses providers that do not match it. */
+  readonly lockFile?: string;
 }
 
 /**
@@ -96,9 +98,13 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   }
   const store = options.backend ? runtimeStoreFromEnv(environment) : undefined;
   const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, options.backend ? 'deploy' : 'validate'));
-  const env = prepareWorkdir(workdir, json, store);
+  const env = prepareWorkdir(workdir, json, store, options.lockFile);
   const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
-  await runner.init({ backend: options.backend, ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}) });
+  await runner.init({
+    backend: options.backend,
+    ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}),
+    ...(options.lockFile !== undefined ? { lockfileReadonly: true } : {}),
+  });
   return { runner, environment };
 }
 

@@ -58,6 +58,7 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
   const current = readReleases(workspaceRoot, to).stacks[stack]?.version;
   const kind: DeploymentRecord['kind'] = current && semver.lt(version, current) ? 'rollback' : 'promotion';
   const configuration = Buffer.from(artifact.files.get(file)!).toString('utf8');
+  const lockFile = artifact.manifest.lockFile ? Buffer.from(artifact.files.get(artifact.manifest.lockFile)!).toString('utf8') : undefined;
   const base = {
     stack,
     version,
@@ -70,7 +71,7 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
   };
   const now = options.now ?? (() => new Date());
   try {
-    const { runner } = await openStackEngine({ workspaceRoot, stack, environment: to, backend: true, configuration, log: () => {} });
+    const { runner } = await openStackEngine({ workspaceRoot, stack, environment: to, backend: true, configuration, ...(lockFile !== undefined ? { lockFile } : {}), log: () => {} });
     const plan = await runner.plan({ out: PLAN_FILE });
     if (plan.hasChanges) await runner.apply(PLAN_FILE);
     const record: DeploymentRecord = { ...base, outcome: 'succeeded', at: now().toISOString() };

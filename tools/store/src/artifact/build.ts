@@ -38,7 +38,18 @@ interface SynthReport {
  * the release commit) as an artifact: the JSON of every environment and a manifest. Nothing
  * time- or machine-dependent goes in, so packaging the same commit again gives the same bytes.
  */
-export function buildArtifact(workspaceRoot: string, stack: string, version: string, commit = 'HEAD'): Artifact {
+/** Path of the provider lock file inside an artifact (the engine's own file name). */
+export const LOCK_FILE = '.terraform.lock.hcl';
+
+export interface BuildArtifactOptions {
+  /** The release commit. @default 'HEAD' */
+  readonly commit?: string;
+  /** The provider lock file (`.terraform.lock.hcl`) every environment's configuration is deployed with. */
+  readonly lockFile?: string;
+}
+
+export function buildArtifact(workspaceRoot: string, stack: string, version: string, options: BuildArtifactOptions = {}): Artifact {
+  const commit = options.commit ?? 'HEAD';
   const dir = join(workspaceRoot, 'dist/stacks', stack);
   const reportFile = join(dir, 'synth.json');
   if (!existsSync(reportFile)) throw new Error(`dist/stacks/${stack}/synth.json does not exist: run 'npx nx run ${stack}:synth' first`);
@@ -59,6 +70,7 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
     const config = [environmentFilePath(env), stackSettingsPath(env, stack)].map((file) => readFileSync(join(workspaceRoot, file)));
     environments[env] = { configHash: sha256Hex(Buffer.concat(config)), file: path };
   }
+  if (options.lockFile !== undefined) files.set(LOCK_FILE, Buffer.from(options.lockFile));
   const providers = Object.fromEntries(Object.entries(versions.providers).map(([source, p]) => [source, p.version]));
   const manifest: ArtifactManifest = {
     schemaVersion: 1,
@@ -70,6 +82,7 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
     engine: { opentofu: versions.opentofu.version },
     providers,
     contracts: report.contracts,
+    ...(options.lockFile !== undefined ? { lockFile: LOCK_FILE } : {}),
     files: Object.fromEntries([...files].map(([path, bytes]) => [path, { sha256: sha256Hex(bytes), size: bytes.length }])),
   };
   return { manifest, files };

@@ -15,6 +15,8 @@ export const manifestSchema = z.strictObject({
   engine: z.strictObject({ opentofu: z.string() }),
   providers: z.record(z.string(), z.string()),
   contracts: z.strictObject({ published: z.record(z.string(), z.number()), consumed: z.record(z.string(), z.number()) }),
+  /** The provider lock file the configurations are deployed with, when the artifact carries one. */
+  lockFile: z.string().optional(),
   /** Every file of the artifact with its sha256 and size. */
   files: z.record(z.string(), z.strictObject({ sha256, size: z.number().int().min(0) })),
 });
