@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -102,6 +103,7 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     expect(report.failure).toBeUndefined();
     expect(report).toMatchObject({ outcome: 'passed', environment: 'local', source: 'fx-prod', mode: 'full', cleanup: { ran: true, leftInState: {} } });
     expect(report.stacks).toEqual(STACKS.map((stack) => expect.objectContaining({ stack, version: '1.0.0', outcome: 'passed' })));
+    expect(report.delivery).toEqual({ commit: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repository, encoding: 'utf8' }).trim(), install: 'reused node_modules (same package-lock.json)' });
     expect(report.rtoSeconds).toBeGreaterThan(0);
     expect(report.rtoSeconds).toBeLessThanOrEqual(report.wallSeconds);
     expect(report.engineSeconds).toBeGreaterThan(0);

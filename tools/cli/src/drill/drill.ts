@@ -283,6 +283,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       environment: target.name,
       source,
       mode: options.mode,
+      ...(delivery ? { delivery: { commit: delivery.commit, install: delivery.install } } : {}),
       startedAt: startedAt.toISOString(),
       finishedAt: new Date(startedAt.getTime() + wallSeconds * 1000).toISOString(),
       outcome: recorder.interrupted ? 'interrupted' : failed ? 'failed' : 'passed',

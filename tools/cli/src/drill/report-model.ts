@@ -42,6 +42,8 @@ export interface DrillReport {
   /** The environment whose promoted versions were rebuilt (default: the production one). */
   readonly source: string;
   readonly mode: 'full' | 'plan-only';
+  /** The delivery the drill cloned and how it was installed; absent when it never got that far. */
+  readonly delivery?: { readonly commit: string; readonly install: string };
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly outcome: 'passed' | 'failed' | 'interrupted';

@@ -37,6 +37,7 @@ export const drillReportSchema = z.strictObject({
   environment: keySegment('an environment name'),
   source: z.string().min(1),
   mode: z.enum(['full', 'plan-only']),
+  delivery: z.strictObject({ commit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full git commit id'), install: z.string().min(1) }).optional(),
   startedAt: isoTime,
   finishedAt: isoTime,
   outcome: z.enum(['passed', 'failed', 'interrupted']),
