@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot, loadEnvironment } from '@platform/config';
+import { findWorkspaceRoot, loadEnvironment, nxChildEnvironment } from '@platform/config';
 import {
   assertDrillEnvironment,
   DRILL_PHASES,
@@ -142,6 +142,37 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     expect(report.stacks.filter((s) => s.stack !== 'fixture-base').map((s) => s.outcome)).toEqual(['skipped', 'skipped']);
     expect(report.cleanup).toEqual({ ran: true, leftInState: {} });
     expect(report.steps.filter((s) => s.phase === 'destroy').every((s) => s.outcome === 'passed')).toBe(true);
+    expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
+  }, 600_000);
+
+  it('npm run drill: the first SIGINT stops new steps, tears down, saves the report and exits 130', async () => {
+    const backups = mkdtempSync(join(tmpdir(), 'drill-cli-backups-'));
+    const child = spawn('npm', ['run', '--silent', 'drill', '--', '--estate', ESTATE, '--env', 'local', '--store', storeDir, '--backup', backups, '--json'], {
+      cwd: repository,
+      env: nxChildEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, signalled as a whole, as Ctrl-C in a terminal does.
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/verify: fixture-base/.test(stderr) && !interrupted) {
+        interrupted = true;
+        process.kill(-child.pid!, 'SIGINT');
+      }
+    });
+    // A shell reports 130 either way: exit code 130, or (npm re-raising the signal) killed by SIGINT.
+    const code = await new Promise<number>((resolve) => child.on('close', (exit, signal) => resolve(exit ?? 128 + constants.signals[signal!])));
+    rmSync(backups, { recursive: true, force: true });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('SIGINT: finishing the running steps, then tearing down');
+    const report = JSON.parse(stdout) as { id: string; outcome: string; source: string; cleanup: unknown };
+    expect(report).toMatchObject({ outcome: 'interrupted', source: 'fx-prod', cleanup: { ran: true, leftInState: {} } });
+    expect((await listDrillReports(store, 'local')).map((r) => r.id)).toContain(report.id);
     expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
   }, 600_000);
 
