@@ -1,14 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { extractShellCommands, readDocCommands, type DocCommand } from './doc-commands';
+import { cliInvocation, extractShellCommands, nxTargetReference, readDocCommands, readNamedCommands, type DocCommand } from './doc-commands';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const commands = readDocCommands(WORKSPACE);
-const scripts = Object.keys((JSON.parse(readFileSync(join(WORKSPACE, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+const scriptCommands = (JSON.parse(readFileSync(join(WORKSPACE, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = Object.keys(scriptCommands);
+/** Runnable and shown-only commands alike: the names they use must exist. */
+const named = readNamedCommands(WORKSPACE);
 
 /** Commands too long or too recursive to run inside the test suite; they are still checked to exist. */
 const NOT_RUN_HERE = new Set(['npm ci', 'npm start', 'npm test', 'npm run bench']);
@@ -45,6 +49,77 @@ describe('documentation commands', () => {
       expect(existsSync(join(WORKSPACE, file)), where(c)).toBe(true);
     },
   );
+
+  it('reads how a command calls an entry point, directly or through an npm script', () => {
+    expect(cliInvocation('npx tsx tools/cli/bin/platform.mts drift network --env dev --store=x', scriptCommands)).toEqual({
+      entry: 'tools/cli/bin/platform.mts',
+      subcommand: 'drift',
+      options: ['--env', '--store'],
+    });
+    expect(cliInvocation('! npm run drill -- --env prod --plan-only', scriptCommands)).toEqual({ entry: 'tools/cli/bin/drill.mts', options: ['--env', '--plan-only'] });
+    expect(cliInvocation('npx nx run network:synth', scriptCommands)).toBeUndefined();
+    expect(nxTargetReference('npx nx run network:plan:dev')).toEqual({ project: 'network', target: 'plan', configuration: 'dev' });
+    expect(nxTargetReference('npx nx run <stack>:plan:<env>')).toBeUndefined();
+  });
+
+  describe('name commands, options and targets that exist (also in blocks not run here)', () => {
+    const helps = new Map<string, string>();
+    const help = (args: readonly string[]): string => {
+      const key = args.join(' ');
+      if (!helps.has(key)) {
+        const result = spawnSync('npx', [...args, '--help'], { cwd: WORKSPACE, encoding: 'utf8', env: nxChildEnvironment() });
+        expect(result.status, `${key} --help:\n${result.stderr}`).toBe(0);
+        // Some tools (nx) print their help on stderr.
+        helps.set(key, `${result.stdout}${result.stderr}`);
+      }
+      return helps.get(key)!;
+    };
+    const hasOption = (text: string, option: string) => new RegExp(`(^|[\\s,])${option.replace(/[-]/g, '\\-')}(?![\\w-])`, 'm').test(text);
+    let projects: Record<string, { data: { targets?: Record<string, { configurations?: Record<string, unknown> }> } }>;
+
+    beforeAll(() => {
+      const file = join(mkdtempSync(join(tmpdir(), 'docs-graph-')), 'graph.json');
+      const result = spawnSync('npx', ['nx', 'graph', `--file=${file}`], { cwd: WORKSPACE, encoding: 'utf8', env: nxChildEnvironment() });
+      expect(result.status, result.stderr).toBe(0);
+      projects = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { nodes: typeof projects } }).graph.nodes;
+      rmSync(dirname(file), { recursive: true, force: true });
+    }, 120_000);
+
+    const invocations = named.flatMap((c) => {
+      const invocation = cliInvocation(c.command, scriptCommands);
+      return invocation ? [[where(c), c, invocation] as const] : [];
+    });
+    it.each(invocations)('%s', (_name, c, invocation) => {
+      const entry = ['tsx', invocation.entry];
+      if (invocation.subcommand) {
+        expect(help(entry), `${where(c)}: no command '${invocation.subcommand}'`).toMatch(new RegExp(`^\\s+${invocation.subcommand}\\b`, 'm'));
+      }
+      const text = help(invocation.subcommand ? [...entry, invocation.subcommand] : entry);
+      for (const option of invocation.options) expect(hasOption(text, option), `${where(c)}: no option ${option}`).toBe(true);
+    }, 60_000);
+
+    const releases = named.filter((c) => /^npx nx release\b/.test(c.command)).map((c) => [where(c), c] as const);
+    it.each(releases)('%s', (_name, c) => {
+      const text = help(['nx', 'release']);
+      for (const option of c.command.split(/\s+/).filter((w) => w.startsWith('--')).map((w) => w.split('=')[0]!)) {
+        expect(hasOption(text, option), `${where(c)}: nx release has no option ${option}`).toBe(true);
+      }
+    }, 60_000);
+
+    // Stacks the docs generate first have every stack's targets: checked on an existing stack.
+    const generated = new Set(named.flatMap((c) => /\bnx g \S+:stack ([\w-]+)/.exec(c.command)?.[1] ?? []));
+    const targets = named.flatMap((c) => {
+      const reference = nxTargetReference(c.command);
+      return reference ? [[where(c), c, reference] as const] : [];
+    });
+    it.each(targets)('%s', (_name, c, reference) => {
+      const project = projects[generated.has(reference.project) ? 'network' : reference.project];
+      expect(project, `${where(c)}: no project '${reference.project}'`).toBeDefined();
+      const target = project!.data.targets?.[reference.target];
+      expect(target, `${where(c)}: project '${reference.project}' has no target '${reference.target}'`).toBeDefined();
+      if (reference.configuration) expect(Object.keys(target!.configurations ?? {}), where(c)).toContain(reference.configuration);
+    });
+  });
 
   describe('run as written in a clean copy of the repository', () => {
     let copy: string;

@@ -17,24 +17,80 @@ export function documentationFiles(workspaceRoot: string): string[] {
   return ['README.md', ...walk('docs').sort()];
 }
 
-/** Every line of every ```sh block (comments and blank lines dropped). */
-export function extractShellCommands(file: string, markdown: string): DocCommand[] {
+const RUNNABLE = ['sh', 'bash', 'shell'];
+
+/** Lines of the fenced blocks in the given languages (comments and blank lines dropped). */
+function extractBlockLines(file: string, markdown: string, languages: readonly string[]): DocCommand[] {
   const commands: DocCommand[] = [];
-  let inShell = false;
+  let inBlock = false;
+  let open = false;
   markdown.split('\n').forEach((text, index) => {
     const fence = /^```(\w*)/.exec(text.trim());
     if (fence) {
-      inShell = !inShell && ['sh', 'bash', 'shell'].includes(fence[1]!);
+      inBlock = !open && languages.includes(fence[1]!);
+      open = !open;
       return;
     }
     const command = text.replace(/\s+#.*$/, '').trim();
-    if (inShell && command && !command.startsWith('#')) commands.push({ file, line: index + 1, command });
+    if (inBlock && command && !command.startsWith('#')) commands.push({ file, line: index + 1, command });
   });
   return commands;
 }
 
+/** Every line of every ```sh block: commands the docs test runs as written. */
+export function extractShellCommands(file: string, markdown: string): DocCommand[] {
+  return extractBlockLines(file, markdown, RUNNABLE);
+}
+
 export function readDocCommands(workspaceRoot: string): DocCommand[] {
-  return documentationFiles(workspaceRoot).flatMap((file) =>
-    extractShellCommands(file, readFileSync(join(workspaceRoot, file), 'utf8')),
-  );
+  return documentationFiles(workspaceRoot).flatMap((file) => extractShellCommands(file, readFileSync(join(workspaceRoot, file), 'utf8')));
+}
+
+/**
+ * Commands the docs show without running them (```text blocks: they need credentials or a
+ * real environment) as well as the runnable ones: their names are still checked.
+ */
+export function readNamedCommands(workspaceRoot: string): DocCommand[] {
+  return documentationFiles(workspaceRoot).flatMap((file) => extractBlockLines(file, readFileSync(join(workspaceRoot, file), 'utf8'), [...RUNNABLE, 'text']));
+}
+
+/** A platform entry point a command calls, the subcommand, and the options it passes. */
+export interface CliInvocation {
+  readonly entry: string;
+  readonly subcommand?: string;
+  readonly options: readonly string[];
+}
+
+/** Entry points that take a subcommand (the others are single commands). */
+const WITH_SUBCOMMANDS = new Set(['tools/cli/bin/platform.mts']);
+
+/**
+ * How a documented command calls one of the workspace's entry points, directly
+ * (`npx tsx tools/cli/bin/x.mts`) or through an npm script that runs one; undefined otherwise.
+ */
+export function cliInvocation(command: string, scripts: Readonly<Record<string, string>>): CliInvocation | undefined {
+  const words = command.replace(/^!\s*/, '').split(/\s+/);
+  let entry: string | undefined;
+  let rest: string[] = [];
+  const direct = words.findIndex((word) => /^tools\/[\w/-]+\/bin\/[\w-]+\.mts$/.test(word));
+  if (direct >= 0) {
+    entry = words[direct];
+    rest = words.slice(direct + 1);
+  } else if (words[0] === 'npm' && words[1] === 'run') {
+    const script = words[2] === '--silent' ? words[3] : words[2];
+    entry = /tsx (tools\/[\w/-]+\/bin\/[\w-]+\.mts)/.exec(scripts[script ?? ''] ?? '')?.[1];
+    const dashes = words.indexOf('--');
+    rest = dashes >= 0 ? words.slice(dashes + 1) : [];
+  }
+  if (!entry) return undefined;
+  const subcommand = WITH_SUBCOMMANDS.has(entry) && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
+  const options = rest.filter((word) => /^--?[a-z]/i.test(word)).map((word) => word.split('=')[0]!).filter((o) => o !== '--help' && o !== '-h');
+  return { entry, ...(subcommand ? { subcommand } : {}), options };
+}
+
+/** An Nx target a command names (`nx run project:target[:configuration]`), placeholders left out. */
+export function nxTargetReference(command: string): { project: string; target: string; configuration?: string } | undefined {
+  const match = /\bnx run ([\w-]+):([\w-]+)(?::([\w-]+))?(?:\s|$)/.exec(command);
+  if (!match) return undefined;
+  return { project: match[1]!, target: match[2]!, ...(match[3] ? { configuration: match[3] } : {}) };
 }
