@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { cliInvocation, extractShellCommands, nxTargetReference, readDocCommands, readNamedCommands, type DocCommand } from './doc-commands';
+import { cliInvocation, extractInlineCommands, extractShellCommands, nxTargetReference, readDocCommands, readNamedCommands, type DocCommand } from './doc-commands';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const commands = readDocCommands(WORKSPACE);
@@ -49,6 +49,11 @@ describe('documentation commands', () => {
       expect(existsSync(join(WORKSPACE, file)), where(c)).toBe(true);
     },
   );
+
+  it('finds commands quoted in running text, not those inside fenced blocks', () => {
+    const markdown = 'Run `npx nx run network:plan:dev` or `npm run bench -- --only drift`; `tofu plan` is not ours.\n```text\n`npx nx run a:b`\n```\n';
+    expect(extractInlineCommands('x.md', markdown).map((c) => c.command)).toEqual(['npx nx run network:plan:dev', 'npm run bench -- --only drift']);
+  });
 
   it('reads how a command calls an entry point, directly or through an npm script', () => {
     expect(cliInvocation('npx tsx tools/cli/bin/platform.mts drift network --env dev --store=x', scriptCommands)).toEqual({

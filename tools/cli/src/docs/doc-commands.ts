@@ -51,7 +51,25 @@ export function readDocCommands(workspaceRoot: string): DocCommand[] {
  * real environment) as well as the runnable ones: their names are still checked.
  */
 export function readNamedCommands(workspaceRoot: string): DocCommand[] {
-  return documentationFiles(workspaceRoot).flatMap((file) => extractBlockLines(file, readFileSync(join(workspaceRoot, file), 'utf8'), [...RUNNABLE, 'text']));
+  return documentationFiles(workspaceRoot).flatMap((file) => {
+    const markdown = readFileSync(join(workspaceRoot, file), 'utf8');
+    return [...extractBlockLines(file, markdown, [...RUNNABLE, 'text']), ...extractInlineCommands(file, markdown)];
+  });
+}
+
+/** Commands quoted in running text (`npx …`, `npm run …`), outside fenced blocks. */
+export function extractInlineCommands(file: string, markdown: string): DocCommand[] {
+  const commands: DocCommand[] = [];
+  let fenced = false;
+  markdown.split('\n').forEach((text, index) => {
+    if (/^\s*```/.test(text)) {
+      fenced = !fenced;
+      return;
+    }
+    if (fenced) return;
+    for (const match of text.matchAll(/`((?:npx|npm run) [^`]+)`/g)) commands.push({ file, line: index + 1, command: match[1]!.trim() });
+  });
+  return commands;
 }
 
 /** A platform entry point a command calls, the subcommand, and the options it passes. */
