@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { applyStack, checkEnvironmentDrift, destroyStack, DRIFT_EXIT_CODES, engineWorkdir, renderDriftReport, runSynth, saveDriftReport } from '@platform/cli';
+import { applyStack, checkEnvironmentDrift, destroyStack, DRIFT_EXIT_CODES, engineWorkdir, packageStack, promote, renderDriftReport, runSynth, saveDriftReport } from '@platform/cli';
 import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
-import { LocalDirectoryStore } from '@platform/store';
-import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
+import { LocalDirectoryStore, publishArtifact } from '@platform/store';
+import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const ORDER = ['fixture-base', 'fixture-app', 'fixture-edge'];
@@ -27,7 +27,7 @@ describe('drift detection on the fixture estate with the real engine and S3 back
   const check = (now: Date) => checkEnvironmentDrift({ workspaceRoot: estate, environment: 'local', store, log, now: () => now });
 
   beforeAll(async () => {
-    copy = copyWorkspace(WORKSPACE, tmpdir(), 'drift');
+    copy = copyWorkspaceAsRepository(WORKSPACE, 'drift');
     estate = join(copy, 'tools/fixture-estate');
     rmSync(join(estate, 'dist'), { recursive: true, force: true });
     storeDir = mkdtempSync(join(tmpdir(), 'drift-store-'));
@@ -74,7 +74,7 @@ describe('drift detection on the fixture estate with the real engine and S3 back
   it('says how long a stack has been drifted from the reports kept in the store', async () => {
     const report = await check(new Date('2026-11-22T11:30:00Z'));
     expect(report.stacks.find((s) => s.stack === 'fixture-edge')).toMatchObject({ status: 'drifted', driftedSince: '2026-11-22T09:00:00.000Z', driftedForSeconds: 9000 });
-    expect(renderDriftReport(report)).toMatch(/\| fixture-edge +\| DRIFTED +\| 1 +\| 2\.5 h \(since 2026-11-22T09:00:00\.000Z\)/);
+    expect(renderDriftReport(report)).toMatch(/\| fixture-edge +\| synth output +\| DRIFTED +\| 1 +\| 2\.5 h \(since 2026-11-22T09:00:00\.000Z\)/);
     await saveDriftReport(store, report, renderDriftReport(report));
   }, 300_000);
 
@@ -84,5 +84,18 @@ describe('drift detection on the fixture estate with the real engine and S3 back
     const report = await check(new Date('2026-11-22T12:00:00Z'));
     expect(report.outcome).toBe('in-sync');
     expect(report.stacks.every((s) => s.status === 'in-sync' && s.driftedSince === undefined)).toBe(true);
+  }, 300_000);
+
+  it('compares a stack with the released version the environment runs, when there is one', async () => {
+    await publishArtifact(store, await packageStack(estate, 'fixture-edge', '1.0.0'));
+    await promote({ workspaceRoot: estate, store, stack: 'fixture-edge', version: '1.0.0', to: 'local', log });
+    writeFileSync(page(), '<h1>edited again</h1>\n');
+    const report = await check(new Date('2026-11-22T13:00:00Z'));
+    expect(report.stacks.map((s) => [s.stack, s.configuration, s.status])).toEqual([
+      ['fixture-app', 'synth output', 'in-sync'],
+      ['fixture-base', 'synth output', 'in-sync'],
+      ['fixture-edge', 'fixture-edge@1.0.0', 'drifted'],
+    ]);
+    await applyStack({ workspaceRoot: estate, stack: 'fixture-edge', environment: 'local', log });
   }, 300_000);
 });

@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { loadEnvironment } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
 import { readStackGraph } from '../graph/stack-order';
+import { fetchReleasedStack, type ReleasedStack } from '../promote/released-stack';
+import { readReleases } from '../promote/releases-file';
 import { runGraph } from '../graph/run-graph';
 import { runId } from '../report/run-id';
 import { driftOutcome, listDriftReports, withDriftAge, type DriftReport } from './drift-report';
@@ -33,10 +35,23 @@ export async function checkEnvironmentDrift(options: DriftCheckOptions): Promise
   const graph = new Map([...fullGraph].filter(([stack]) => selected.has(stack)).map(([stack, upstream]) => [stack, upstream.filter((u) => selected.has(u))]));
   const checkedAt = (options.now ?? (() => new Date()))();
   const started = performance.now();
+  const releases = readReleases(options.workspaceRoot, environment.name).stacks;
   const results = await runGraph(
     graph,
     async (stack) => {
-      const drift = await checkStackDrift({ workspaceRoot: options.workspaceRoot, stack, environment: environment.name });
+      const version = releases[stack]?.version;
+      // Compared against the bytes the environment runs: the released artifact, when there is one.
+      let release: ReleasedStack | undefined;
+      if (version && options.store) {
+        try {
+          release = await fetchReleasedStack(options.store, stack, version, environment.name);
+        } catch (error) {
+          const failed: StackDrift = { stack, status: 'error', resources: [], resourcesInState: 0, seconds: 0, configuration: `${stack}@${version}`, error: (error as Error).message };
+          options.log(`${stack} (${environment.name}): error: ${failed.error}`);
+          return failed;
+        }
+      }
+      const drift = await checkStackDrift({ workspaceRoot: options.workspaceRoot, stack, environment: environment.name, ...(release ? { release } : {}) });
       options.log(`${stack} (${environment.name}): ${drift.status}${drift.status === 'drifted' ? `, ${drift.resources.map((r) => r.address).join(', ')}` : ''}`);
       return drift;
     },

@@ -6,13 +6,14 @@ import { LocalDirectoryStore } from '@platform/store';
 import { driftedSince, driftOutcome, DRIFT_EXIT_CODES, listDriftReports, renderDriftReport, saveDriftReport, withDriftAge, type DriftReport } from './drift-report';
 import type { StackDrift } from './stack-drift';
 
-const inSync = (stack: string): StackDrift => ({ stack, status: 'in-sync', resources: [], resourcesInState: 2, seconds: 0.4 });
+const inSync = (stack: string): StackDrift => ({ stack, status: 'in-sync', resources: [], resourcesInState: 2, seconds: 0.4, configuration: 'synth output' });
 const drifted = (stack: string): StackDrift => ({
   stack,
   status: 'drifted',
   resources: [{ address: 'local_file.page', kind: 'deleted', attributes: [] }],
   resourcesInState: 1,
   seconds: 0.5,
+  configuration: 'edge@1.2.0',
 });
 const failed = (stack: string): StackDrift => ({
   stack,
@@ -20,6 +21,7 @@ const failed = (stack: string): StackDrift => ({
   resources: [],
   resourcesInState: 0,
   seconds: 0.1,
+  configuration: 'synth output',
   error: 'tofu plan failed: Error acquiring the state lock',
   diagnostics: [{ severity: 'error', summary: 'Error acquiring the state lock', detail: 'lock held by run 42' }],
 });
@@ -67,7 +69,7 @@ describe('drift report', () => {
   it('renders drifted resources, failed checks with the engine diagnostic, and the runbook', () => {
     const markdown = renderDriftReport(report('x', '2026-11-02T00:00:00.000Z', [inSync('base'), drifted('edge'), failed('app')]));
     expect(markdown).toContain('## Drift of fx-dev: CHECK FAILED');
-    expect(markdown).toMatch(/\| edge +\| DRIFTED +\| 1 +\| 0 s \(since 2026-11-02T00:00:00.000Z\)/);
+    expect(markdown).toMatch(/\| edge +\| edge@1\.2\.0 +\| DRIFTED +\| 1 +\| 0 s \(since 2026-11-02T00:00:00.000Z\)/);
     expect(markdown).toContain('`local_file.page`: deleted or replaced outside the engine');
     expect(markdown).toContain('error: Error acquiring the state lock: lock held by run 42');
     expect(markdown).toContain('docs/runbooks/drift.md');

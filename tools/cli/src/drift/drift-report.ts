@@ -125,9 +125,10 @@ export function renderDriftReport(report: DriftReport): string {
     `Checked ${report.checkedAt} in ${report.seconds.toFixed(1)} s (refresh-only plans; nothing was changed).`,
     '',
     markdownTable(
-      ['Stack', 'Status', 'Drifted resources', 'Drifted for'],
+      ['Stack', 'Compared with', 'Status', 'Drifted resources', 'Drifted for'],
       report.stacks.map((s) => [
         s.stack,
+        s.configuration,
         STATUS_LABEL[s.status],
         s.status === 'drifted' ? String(s.resources.length) : '',
         s.driftedSince ? `${formatDuration(s.driftedForSeconds ?? 0)} (since ${s.driftedSince})` : '',

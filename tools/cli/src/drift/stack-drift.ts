@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EngineError, type Diagnostic } from '@platform/engine';
+import type { ReleasedStack } from '../promote/released-stack';
 import { openStackEngine } from '../engine/stack-engine';
 import { resourceDrift, type RefreshPlanJson, type ResourceDrift } from './resource-drift';
 
@@ -18,6 +19,8 @@ export interface StackDrift {
   /** Managed resources the state holds (0: never applied, or destroyed). */
   readonly resourcesInState: number;
   readonly seconds: number;
+  /** What the check compared against: the released version the environment runs, or the synth output. */
+  readonly configuration: string;
   readonly error?: string;
   readonly diagnostics?: readonly Diagnostic[];
 }
@@ -35,19 +38,29 @@ export async function checkStackDrift(options: {
   readonly workspaceRoot: string;
   readonly stack: string;
   readonly environment: string;
+  /** The released version the environment runs (its artifact's bytes and lock file); else the synth output. */
+  readonly release?: ReleasedStack;
 }): Promise<StackDrift> {
-  const { stack } = options;
+  const { stack, release } = options;
+  const configuration = release ? `${stack}@${release.version}` : 'synth output';
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   try {
-    const { runner } = await openStackEngine({ ...options, backend: true, log: () => {} });
+    const { runner } = await openStackEngine({
+      workspaceRoot: options.workspaceRoot,
+      stack,
+      environment: options.environment,
+      backend: true,
+      log: () => {},
+      ...(release ? { configuration: release.configuration, ...(release.lockFile !== undefined ? { lockFile: release.lockFile } : {}) } : {}),
+    });
     await runner.plan({ out: DRIFT_PLAN_FILE, refreshOnly: true });
     const rendering = (await runner.showPlan(DRIFT_PLAN_FILE)) as PlanWithState;
     writeFileSync(join(runner.workdir, DRIFT_PLAN_JSON_FILE), `${JSON.stringify(rendering, null, 2)}\n`);
     const resourcesInState = (rendering.prior_state?.values?.root_module?.resources ?? []).filter((r) => (r.mode ?? 'managed') === 'managed').length;
     const resources = resourceDrift(rendering);
     const status: DriftStatus = resources.length > 0 ? 'drifted' : resourcesInState === 0 ? 'not-deployed' : 'in-sync';
-    return { stack, status, resources, resourcesInState, seconds: elapsed() };
+    return { stack, status, resources, resourcesInState, seconds: elapsed(), configuration };
   } catch (error) {
     const diagnostics = error instanceof EngineError ? error.diagnostics : [];
     return {
@@ -56,6 +69,7 @@ export async function checkStackDrift(options: {
       resources: [],
       resourcesInState: 0,
       seconds: elapsed(),
+      configuration,
       error: (error as Error).message,
       ...(diagnostics.length > 0 ? { diagnostics } : {}),
     };

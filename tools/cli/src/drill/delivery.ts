@@ -2,19 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { fetchArtifact, type ObjectStore } from '@platform/store';
 import { requiredProviders } from '../engine/stack-engine';
 import { readReleases, releasesFile } from '../promote/releases-file';
-
-/** A stack as the drill deploys it: the version promoted to the source and its configuration for the drill environment. */
-export interface ReleasedStack {
-  readonly stack: string;
-  readonly version: string;
-  /** The artifact's bytes for the drill environment, verified against its manifest. */
-  readonly configuration: string;
-  /** The provider lock file the artifact was packaged with, when it carries one. */
-  readonly lockFile?: string;
-}
+import type { ReleasedStack } from '../promote/released-stack';
 
 export interface RestoredDelivery {
   /** The fresh clone (removed at the end of the drill unless kept). */
@@ -68,18 +58,4 @@ export async function buildDelivery(delivery: RestoredDelivery, stacks: readonly
   const args = providers.length > 0 ? ['--', '--provider', ...providers] : [];
   await $({ cwd: delivery.checkout, quiet: true })`npm run --silent setup ${args}`;
   log(`restore delivery: engine and providers ready in the clone (${providers.join(', ') || 'no providers'})`);
-}
-
-/** Fetches and verifies the artifact of each promoted version and takes its bytes for the drill environment. */
-export async function fetchReleasedStack(store: ObjectStore, stack: string, version: string, environment: string): Promise<ReleasedStack> {
-  const artifact = await fetchArtifact(store, stack, version);
-  const file = artifact.manifest.environments[environment]?.file;
-  if (!file) {
-    throw new Error(
-      `${stack}@${version} holds no configuration for the drill environment '${environment}' (it has: ${Object.keys(artifact.manifest.environments).join(', ')}); ` +
-        'artifacts carry every environment that existed when they were built: publish a version built after the drill environment was added',
-    );
-  }
-  const text = (path: string) => Buffer.from(artifact.files.get(path)!).toString('utf8');
-  return { stack, version, configuration: text(file), ...(artifact.manifest.lockFile ? { lockFile: text(artifact.manifest.lockFile) } : {}) };
 }
