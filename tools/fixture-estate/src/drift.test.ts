@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { applyStack, checkEnvironmentDrift, destroyStack, DRIFT_EXIT_CODES, engineWorkdir, packageStack, promote, renderDriftReport, runSynth, saveDriftReport } from '@platform/cli';
-import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
+import { startStateServer, type StateServerSession } from '@platform/engine';
 import { LocalDirectoryStore, publishArtifact } from '@platform/store';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 
@@ -17,12 +17,11 @@ const log = () => {};
  * those of the other fixture-estate tests that run at the same time.
  */
 describe('drift detection on the fixture estate with the real engine and S3 backend', () => {
-  let server: RunningS3Server;
+  let stateServer: StateServerSession;
   let copy: string;
   let estate: string;
   let storeDir: string;
   let store: LocalDirectoryStore;
-  const saved = { ...process.env };
   const page = () => join(estate, engineWorkdir('fixture-edge', 'local'), 'site/index.html');
   const check = (now: Date) => checkEnvironmentDrift({ workspaceRoot: estate, environment: 'local', store, log, now: () => now });
 
@@ -32,9 +31,7 @@ describe('drift detection on the fixture estate with the real engine and S3 back
     rmSync(join(estate, 'dist'), { recursive: true, force: true });
     storeDir = mkdtempSync(join(tmpdir(), 'drift-store-'));
     store = new LocalDirectoryStore(storeDir);
-    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
-    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
-    Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
+    stateServer = await startStateServer({ workspaceRoot: WORKSPACE, buckets: ['fixture-state'] });
     expect((await runSynth({ workspaceRoot: estate, stacks: [], log })).every((o) => o.ok)).toBe(true);
     for (const stack of ORDER) await applyStack({ workspaceRoot: estate, stack, environment: 'local', log });
   }, 900_000);
@@ -43,8 +40,7 @@ describe('drift detection on the fixture estate with the real engine and S3 back
     try {
       for (const stack of [...ORDER].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: 'local', breakGlass: false, log });
     } finally {
-      process.env = saved;
-      await server?.stop();
+      await stateServer?.stop();
       rmSync(storeDir, { recursive: true, force: true });
       removeWorkspaceCopy(copy);
     }

@@ -23,7 +23,7 @@ import {
   stateObjectKey,
   type DrillOptions,
 } from '@platform/cli';
-import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
+import { s3ClientFor, startStateServer, type StateServerSession } from '@platform/engine';
 import { LocalDirectoryStore, publishArtifact, S3Store, sha256Hex, type Artifact } from '@platform/store';
 import { commitAll, removeWorkspaceCopy } from '@platform/testing';
 
@@ -49,12 +49,11 @@ function withConfiguration(artifact: Artifact, version: string, environment: str
  * fixture stack published as 1.0.0 and promoted to fx-prod, the drill's source.
  */
 describe('rebuild-from-zero drill of the fixture estate, real engine and S3 server', () => {
-  let server: RunningS3Server;
+  let stateServer: StateServerSession;
   let repository: string;
   let storeDir: string;
   let store: LocalDirectoryStore;
   let backupStore: S3Store;
-  const saved = { ...process.env };
   const estate = () => join(repository, ESTATE);
   const drill = (extra: Partial<DrillOptions> = {}) =>
     runDrill({ repository, estate: ESTATE, environment: 'local', store, backupStore, mode: 'full', concurrency: 2, log, ...extra });
@@ -72,16 +71,13 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
   beforeAll(async () => {
     storeDir = mkdtempSync(join(tmpdir(), 'drill-store-'));
     store = new LocalDirectoryStore(storeDir);
-    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
-    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state', 'fixture-state-backups'], versioned: false });
-    backupStore = new S3Store({ client: s3ClientFor(server), bucket: 'fixture-state-backups', prefix: 'drills' });
-    Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
+    stateServer = await startStateServer({ workspaceRoot: WORKSPACE, buckets: ['fixture-state', 'fixture-state-backups'] });
+    backupStore = new S3Store({ client: s3ClientFor(stateServer.server), bucket: 'fixture-state-backups', prefix: 'drills' });
     repository = await releaseFixtureEstate({ workspaceRoot: WORKSPACE, store, version: '1.0.0', to: 'fx-prod' });
   }, 900_000);
 
   afterAll(async () => {
-    process.env = saved;
-    await server?.stop();
+    await stateServer?.stop();
     rmSync(storeDir, { recursive: true, force: true });
     if (repository) removeWorkspaceCopy(repository);
   });

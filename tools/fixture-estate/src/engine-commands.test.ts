@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
+import { startStateServer, type StateServerSession } from '@platform/engine';
 import {
   applyStack,
   BreakGlassRequiredError,
@@ -31,25 +31,17 @@ const log = (line: string) => lines.push(line);
  * engine working directories) and one S3 server whose state bucket starts empty.
  */
 describe('engine commands on the fixture estate', () => {
-  let server: RunningS3Server;
-  const saved = { ...process.env };
+  let stateServer: StateServerSession;
 
   beforeAll(async () => {
     rmSync(join(ESTATE, 'dist'), { recursive: true, force: true });
-    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
-    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
-    Object.assign(process.env, {
-      PLATFORM_STATE_ENDPOINT: server.endpoint,
-      AWS_ACCESS_KEY_ID: server.accessKey,
-      AWS_SECRET_ACCESS_KEY: server.secretKey,
-    });
+    stateServer = await startStateServer({ workspaceRoot: WORKSPACE, buckets: ['fixture-state'], log });
     const outcomes = await runSynth({ workspaceRoot: ESTATE, stacks: [], log });
     expect(outcomes.every((o) => o.ok)).toBe(true);
   }, 1_800_000);
 
   afterAll(async () => {
-    process.env = saved;
-    await server?.stop();
+    await stateServer?.stop();
   });
 
   it('plans a never-applied estate in dependency order, carrying upstream values as known after apply', async () => {
@@ -152,7 +144,7 @@ describe('engine commands on the fixture estate', () => {
         /environments\/local\/environment\.yaml: state\.endpoint is 'runtime'.*PLATFORM_STATE_ENDPOINT/,
       );
     } finally {
-      process.env.PLATFORM_STATE_ENDPOINT = server.endpoint;
+      process.env.PLATFORM_STATE_ENDPOINT = stateServer.server.endpoint;
     }
   }, 60_000);
 });

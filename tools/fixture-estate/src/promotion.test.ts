@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { deliveryStatus, engineWorkdir, FIXTURE_ESTATE, listRecords, packageStack, promote, PromotionGateError, readReleases, renderStatus, runSynth } from '@platform/cli';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
+import { startStateServer, type StateServerSession } from '@platform/engine';
 import { blobKey, fetchArtifact, LocalDirectoryStore, publishArtifact, sha256Hex, TamperedArtifactError, UnknownVersionError } from '@platform/store';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
@@ -16,17 +16,14 @@ const STACK = 'fixture-base';
 const log = () => {};
 
 describe('promotion of immutable artifacts through fx-dev -> fx-staging -> fx-prod', () => {
-  let server: RunningS3Server;
+  let stateServer: StateServerSession;
   let store: LocalDirectoryStore;
   let storeDir: string;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
     repository = copyWorkspaceAsRepository(WORKSPACE, 'promotion');
     ESTATE = join(repository, FIXTURE_ESTATE);
-    const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
-    server = await startS3Server({ binary: s3.binary, buckets: ['fixture-state'], versioned: false });
-    Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
+    stateServer = await startStateServer({ workspaceRoot: WORKSPACE, buckets: ['fixture-state'] });
     const outcomes = await runSynth({ workspaceRoot: ESTATE, stacks: [STACK], log });
     expect(outcomes.every((o) => o.ok)).toBe(true);
     storeDir = mkdtempSync(join(tmpdir(), 'promotion-store-'));
@@ -35,8 +32,7 @@ describe('promotion of immutable artifacts through fx-dev -> fx-staging -> fx-pr
   }, 900_000);
 
   afterAll(async () => {
-    process.env = saved;
-    await server?.stop();
+    await stateServer?.stop();
     rmSync(storeDir, { recursive: true, force: true });
     if (repository) removeWorkspaceCopy(repository);
   });

@@ -13,3 +13,4 @@ export {
 } from './server';
 export { pickFreePort } from './free-port';
 export { s3ClientFor, type S3Connection } from './s3-client';
+export { startStateServer, type StateServerSession } from './state-server';
