@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { markdownTable } from '../report/markdown';
-import { changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
+import { candidateStacks, changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
 import { blastRadius, renderBlastRadius } from './blast-radius';
 import { readStackGraph } from '../graph/stack-order';
 import { diffOutputHashes, readOutputHashes, synthesizeAt, type OutputHashes } from './output-hashes';
@@ -124,6 +124,8 @@ describe('change detection against the ground truth of synthesized-output differ
 
     expect(truth, 'the expected set is the ground truth').toEqual([...kind.expected].sort());
     expect(score(narrowed, truth).recall, 'narrowed recall').toBe(1);
+    // computeAffected and blastRadius synthesize only these at the base: they must hold every truly affected stack.
+    expect(score(candidateStacks(copy, base, plain), truth).recall, 'candidates recall').toBe(1);
   }, 120_000);
 
   it('reports the blast radius: resources and attributes per environment, consumers, apply order and a graph', () => {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dependencyLayers, readStackGraph } from '../graph/stack-order';
 import { markdownTable } from '../report/markdown';
-import { changedFiles, narrowAffected, plainAffectedStacks, type AffectedStack } from './effective-affected';
-import { diffOutputHashes, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
+import { candidateStacks, changedFiles, narrowAffected, plainAffectedStacks, type AffectedStack } from './effective-affected';
+import { diffOutputHashes, onlyStacks, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
 import { diffResources, type ResourceChange } from './resource-diff';
 
 /** What the engine's saved plan of a stack in an environment would do (from plan.json). */
@@ -67,16 +67,19 @@ function consumersOf(graph: ReadonlyMap<string, readonly string[]>, stack: strin
 }
 
 /** The blast radius of base..head, from synthesized output alone (no engine, no cloud). */
-export function blastRadius(workspaceRoot: string, base: string, head: string, baseSynth = synthesizeAt(workspaceRoot, base)): BlastRadius {
+export function blastRadius(workspaceRoot: string, base: string, head: string, baseSynth?: ReturnType<typeof synthesizeAt>): BlastRadius {
   const changed = changedFiles(workspaceRoot, base, head);
+  const plainAffected = plainAffectedStacks(workspaceRoot, base, head);
+  const candidates = candidateStacks(workspaceRoot, base, plainAffected);
+  const atBase = baseSynth ?? synthesizeAt(workspaceRoot, base, candidates);
   const headHashes = readOutputHashes(workspaceRoot);
   const headFiles: SynthesizedFiles = readSynthesizedFiles(workspaceRoot);
-  const affected = narrowAffected(diffOutputHashes(baseSynth.hashes, headHashes), changed, headHashes);
+  const affected = narrowAffected(diffOutputHashes(onlyStacks(atBase.hashes, candidates), onlyStacks(headHashes, candidates)), changed, headHashes);
   const graph = readStackGraph(workspaceRoot);
   const stacks = affected.map((a) => {
     const changes: Record<string, ResourceChange[]> = {};
     for (const env of a.environments) {
-      changes[env] = diffResources(baseSynth.files.get(a.stack)?.get(env), headFiles.get(a.stack)?.get(env));
+      changes[env] = diffResources(atBase.files.get(a.stack)?.get(env), headFiles.get(a.stack)?.get(env));
     }
     const plans: Record<string, PlanSummary> = {};
     for (const env of a.environments) {
@@ -90,7 +93,7 @@ export function blastRadius(workspaceRoot: string, base: string, head: string, b
   const applyOrder = dependencyLayers(graph)
     .map((layer) => layer.filter((stack) => names.has(stack) && stacks.find((s) => s.stack === stack)!.reason !== 'removed'))
     .filter((layer) => layer.length > 0);
-  return { base, head, changedFiles: changed, plainAffected: plainAffectedStacks(workspaceRoot, base, head), stacks, downstream, applyOrder };
+  return { base, head, changedFiles: changed, plainAffected, stacks, downstream, applyOrder };
 }
 
 const id = (stack: string) => stack.replace(/-/g, '_');

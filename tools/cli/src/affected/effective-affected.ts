@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { nxChildEnvironment } from '@platform/config';
 import { listStacks } from '../workspace';
-import { diffOutputHashes, outputHashesAt, readOutputHashes, type OutputDifference, type OutputHashes } from './output-hashes';
+import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
 
 /** Files whose change alters what the engine does with unchanged output: every stack is affected. */
 export const ENGINE_FILES = ['tools/engine/versions.json'];
@@ -62,13 +62,20 @@ export function narrowAffected(differences: readonly OutputDifference[], changed
  */
 export function computeAffected(workspaceRoot: string, base: string, head = 'HEAD'): AffectedReport {
   const changed = changedFiles(workspaceRoot, base, head);
+  const plain = plainAffectedStacks(workspaceRoot, base, head);
+  const candidates = candidateStacks(workspaceRoot, base, plain);
   const headHashes = readOutputHashes(workspaceRoot);
-  const differences = diffOutputHashes(outputHashesAt(workspaceRoot, base), headHashes);
-  return {
-    base,
-    head,
-    changedFiles: changed,
-    plain: plainAffectedStacks(workspaceRoot, base, head),
-    effective: narrowAffected(differences, changed, headHashes),
-  };
+  const differences = diffOutputHashes(synthesizeAt(workspaceRoot, base, candidates).hashes, onlyStacks(headHashes, candidates));
+  return { base, head, changedFiles: changed, plain, effective: narrowAffected(differences, changed, headHashes) };
+}
+
+/**
+ * The stacks whose output can differ between the base and the checkout: those `nx affected`
+ * lists (a stack's synth inputs are exactly what Nx hashes for it; the corpus test checks
+ * nothing else changes) and the stacks the checkout no longer has, which Nx cannot list.
+ * Only these are synthesized at the base.
+ */
+export function candidateStacks(workspaceRoot: string, base: string, plain: readonly string[]): string[] {
+  const now = new Set(listStacks(workspaceRoot));
+  return [...new Set([...plain, ...stacksAt(workspaceRoot, base).filter((stack) => !now.has(stack))])].sort();
 }

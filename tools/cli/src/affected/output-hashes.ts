@@ -42,23 +42,35 @@ export function readSynthesizedFiles(workspaceRoot: string): SynthesizedFiles {
   return files;
 }
 
-/** Output hashes as of a commit (see synthesizeAt). */
-export function outputHashesAt(workspaceRoot: string, commit: string): OutputHashes {
-  return synthesizeAt(workspaceRoot, commit).hashes;
+/** Stack names (folders under stacks/ with a package.json) as of a commit. */
+export function stacksAt(workspaceRoot: string, commit: string): string[] {
+  return git(workspaceRoot, ['ls-tree', '-r', '--name-only', commit, '--', 'stacks'])
+    .split('\n')
+    .map((path) => /^stacks\/([^/]+)\/package\.json$/.exec(path)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
+/** Only the given stacks of a set of hashes. */
+export function onlyStacks(hashes: OutputHashes, stacks: readonly string[]): OutputHashes {
+  return new Map([...hashes].filter(([stack]) => stacks.includes(stack)));
 }
 
 /**
- * Synthesizes every stack as of a commit, in a temporary worktree sharing this checkout's
- * node_modules, and returns the output hashes and files. Nothing in the checkout changes.
+ * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there),
+ * in a temporary worktree sharing this checkout's node_modules, and returns the output hashes
+ * and files. Nothing in the checkout changes.
  */
-export function synthesizeAt(workspaceRoot: string, commit: string): { hashes: OutputHashes; files: SynthesizedFiles } {
+export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[]): { hashes: OutputHashes; files: SynthesizedFiles } {
+  const wanted = stacks ? stacksAt(workspaceRoot, commit).filter((stack) => stacks.includes(stack)) : [];
+  if (stacks && wanted.length === 0) return { hashes: new Map(), files: new Map() };
   const sha = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]);
   const worktree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
   rmSync(worktree, { recursive: true, force: true });
   git(workspaceRoot, ['worktree', 'add', '--detach', '--quiet', worktree, sha]);
   try {
     symlinkSync(join(workspaceRoot, 'node_modules'), join(worktree, 'node_modules'), 'dir');
-    const synth = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: worktree, encoding: 'utf8' });
+    const synth = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth', ...wanted], { cwd: worktree, encoding: 'utf8' });
     // A stack that fails to synthesize at the base has no hash: every environment counts as changed.
     if (synth.status !== 0 && !existsSync(join(worktree, 'dist/stacks'))) {
       throw new Error(`synth at ${sha.slice(0, 12)} failed: ${(synth.stderr || synth.stdout).trim().split('\n').slice(-3).join(' / ')}`);
