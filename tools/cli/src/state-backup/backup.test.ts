@@ -1,30 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LocalDirectoryStore, type ObjectStore } from '@platform/store';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { backupEnvironmentState, listStateSnapshots, readStateSnapshot, sha256Of, snapshotManifestKey, type StateSnapshot } from './backup';
-import { lockInfo, makeWorkspace, STACKS, tfstate, type TestWorkspace } from './__fixtures__/state';
+import { lockInfo, scratchSpace, STACKS, tfstate, type TestWorkspace } from './__fixtures__/state';
 
-const workspaces: TestWorkspace[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const workspace of workspaces) workspace.remove();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
+const scratch = scratchSpace();
 let workspace: TestWorkspace;
 let state: LocalDirectoryStore;
 let backup: LocalDirectoryStore;
 let lines: string[];
 
 beforeEach(() => {
-  workspace = makeWorkspace();
-  workspaces.push(workspace);
-  const dir = mkdtempSync(join(tmpdir(), 'state-backup-stores-'));
-  dirs.push(dir);
-  state = new LocalDirectoryStore(join(dir, 'state'));
-  backup = new LocalDirectoryStore(join(dir, 'backup'));
+  ({ workspace, state, backup } = scratch.fresh('state-backup-stores'));
   lines = [];
 });
 

@@ -1,26 +1,18 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalDirectoryStore } from '@platform/store';
 import { Command } from 'commander';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { backupEnvironmentState } from './backup';
 import { DEFAULT_STATE_BACKUP_DIR, registerStateCommands } from './commands';
-import { makeWorkspace, tfstate, type TestWorkspace } from './__fixtures__/state';
+import { scratchSpace, tfstate, type TestWorkspace } from './__fixtures__/state';
 
-const workspaces: TestWorkspace[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const workspace of workspaces) workspace.remove();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
+const scratch = scratchSpace();
 let workspace: TestWorkspace;
 let printed: string[];
 
 beforeEach(() => {
-  workspace = makeWorkspace();
-  workspaces.push(workspace);
+  workspace = scratch.workspace();
   printed = [];
 });
 
@@ -48,9 +40,7 @@ async function snapshotIn(dir: string, now: string): Promise<string> {
 }
 
 function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'state-commands-'));
-  dirs.push(dir);
-  return join(dir, 'backups');
+  return join(scratch.fresh('state-commands').dir, 'backups');
 }
 
 describe('state-snapshots', () => {

@@ -1,3 +1,5 @@
+import { afterAll } from 'vitest';
+import { LocalDirectoryStore } from '@platform/store';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,4 +73,33 @@ export function makeWorkspace(): TestWorkspace {
     writeFileSync(join(root, 'environments', name, 'environment.yaml'), environmentYaml(name, state));
   }
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Workspaces and store folders made by one test file, all removed after it. `fresh()` gives a
+ * new workspace with an empty local state store and backup store.
+ */
+export function scratchSpace(): {
+  fresh(label: string): { workspace: TestWorkspace; state: LocalDirectoryStore; backup: LocalDirectoryStore; dir: string };
+  workspace(): TestWorkspace;
+} {
+  const workspaces: TestWorkspace[] = [];
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const workspace of workspaces.splice(0)) workspace.remove();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const workspace = () => {
+    const made = makeWorkspace();
+    workspaces.push(made);
+    return made;
+  };
+  return {
+    workspace,
+    fresh(label) {
+      const dir = mkdtempSync(join(tmpdir(), `${label}-`));
+      dirs.push(dir);
+      return { workspace: workspace(), state: new LocalDirectoryStore(join(dir, 'state')), backup: new LocalDirectoryStore(join(dir, 'backup')), dir };
+    },
+  };
 }
