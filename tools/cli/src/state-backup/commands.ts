@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { EnvironmentConfig } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
 
 /** Where snapshots go when neither --to/--from nor PLATFORM_STATE_BACKUP names a store. */
@@ -36,21 +37,12 @@ export function registerStateCommands(program: Command, context: StateCommandCon
     .requiredOption(...ENV_OPTION)
     .option('--to <spec>', storeHelp('backup'))
     .action(async (options: { env: string; to?: string }) => {
-      const { loadEnvironment } = await import('@platform/config');
       const { listStacks } = await import('../workspace');
       const { backupEnvironmentState } = await import('./backup');
-      const { openStateStore } = await import('./state-store');
-      const root = await workspaceRoot();
-      const environment = loadEnvironment(root, options.env);
-      const state = openStateStore(environment, env);
-      let backup: ObjectStore | undefined;
-      try {
-        backup = await openBackupStore(options.to, root, env);
+      await withStores(options.env, options.to, async ({ root, environment, state, backup }) => {
         // Its last line names the snapshot: `snapshot <id> of <env>: …`.
         await backupEnvironmentState({ workspaceRoot: root, environment: environment.name, stacks: listStacks(root), state, backup, log: print });
-      } finally {
-        close(state, backup);
-      }
+      });
     });
 
   program
@@ -61,15 +53,8 @@ export function registerStateCommands(program: Command, context: StateCommandCon
     .option('--stack <stacks...>', 'only these stacks (default: every stack of the snapshot)')
     .option('--from <spec>', storeHelp('backup'))
     .action(async (options: { env: string; snapshot: string; stack?: string[]; from?: string }) => {
-      const { loadEnvironment } = await import('@platform/config');
       const { restoreEnvironmentState, verifyRestoredState } = await import('./restore');
-      const { openStateStore } = await import('./state-store');
-      const root = await workspaceRoot();
-      const environment = loadEnvironment(root, options.env);
-      const state = openStateStore(environment, env);
-      let backup: ObjectStore | undefined;
-      try {
-        backup = await openBackupStore(options.from, root, env);
+      await withStores(options.env, options.from, async ({ environment, state, backup }) => {
         const result = await restoreEnvironmentState({
           environment: environment.name,
           snapshotId: options.snapshot,
@@ -86,9 +71,7 @@ export function registerStateCommands(program: Command, context: StateCommandCon
         }
         print(`restored ${stacks.length} stack(s) of ${environment.name} from snapshot ${options.snapshot}; verified against its manifest`);
         print(`next: plan each stack and expect no changes, e.g. npx nx run ${stacks[0]}:plan:${environment.name}`);
-      } finally {
-        close(state, backup);
-      }
+      });
     });
 
   program
@@ -122,6 +105,26 @@ export function registerStateCommands(program: Command, context: StateCommandCon
     });
 
   return program;
+
+  /** Opens the environment's state store and the backup store for `work`, and closes both after. */
+  async function withStores(
+    name: string,
+    spec: string | undefined,
+    work: (stores: { root: string; environment: EnvironmentConfig; state: ObjectStore; backup: ObjectStore }) => Promise<void>,
+  ): Promise<void> {
+    const { loadEnvironment } = await import('@platform/config');
+    const { openStateStore } = await import('./state-store');
+    const root = await workspaceRoot();
+    const environment = loadEnvironment(root, name);
+    const state = openStateStore(environment, env);
+    let backup: ObjectStore | undefined;
+    try {
+      backup = await openBackupStore(spec, root, env);
+      await work({ root, environment, state, backup });
+    } finally {
+      close(state, backup);
+    }
+  }
 }
 
 async function openBackupStore(spec: string | undefined, workspaceRoot: string, env: NodeJS.ProcessEnv): Promise<ObjectStore> {
