@@ -12,6 +12,8 @@ import { findWorkspaceRoot } from '../src/workspace';
 
 /** Exit codes: 0 passed, 1 failed, 130 interrupted (the shell's code for SIGINT). */
 const EXIT = { passed: 0, failed: 1, interrupted: 130 } as const;
+/** Signals this soon after the first are copies of it (relayed by npm and tsx), not a second Ctrl-C. */
+const SAME_INTERRUPT_MS = 2_000;
 
 const program = new Command('drill')
   .description(
@@ -36,10 +38,17 @@ const program = new Command('drill')
     const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(repository, DEFAULT_LOCAL_STORE_DIR));
     const backupStore = openStore(options.backup ?? process.env.PLATFORM_STATE_BACKUP ?? join(repository, 'dist/state-backups'));
 
-    // First signal: stop starting new steps and tear down. Second: leave at once.
+    // First signal: stop starting new steps and tear down. Another one later: leave at once.
+    // Ctrl-C reaches this process more than once (from the terminal's process group and again
+    // relayed by npm and tsx), so signals within a moment of the first count as the same one.
     const controller = new AbortController();
+    let firstSignalAt = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (controller.signal.aborted) process.exit(EXIT.interrupted);
+      if (controller.signal.aborted) {
+        if (Date.now() - firstSignalAt < SAME_INTERRUPT_MS) return;
+        process.exit(EXIT.interrupted);
+      }
+      firstSignalAt = Date.now();
       console.error(`${signal}: finishing the running steps, then tearing down (send it again to leave at once, without teardown)`);
       controller.abort();
     };
