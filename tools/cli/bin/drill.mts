@@ -5,9 +5,10 @@
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { loadEnvironment } from '@platform/config';
-import { ensureS3Server, readPinnedVersions, startS3Server, type RunningS3Server } from '@platform/engine';
-import { DEFAULT_LOCAL_STORE_DIR, openStore } from '@platform/store';
+import { startStateServer, type StateServerSession } from '@platform/engine';
+import { openConfiguredStore } from '@platform/store';
 import { assertDrillEnvironment, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, writeDrillReportFiles } from '../src/drill';
+import { DEFAULT_STATE_BACKUP_DIR, STATE_BACKUP_VARIABLE } from '../src/state-backup/commands';
 import { findWorkspaceRoot } from '../src/workspace';
 
 /** Exit codes: 0 passed, 1 failed, 130 interrupted (the shell's code for SIGINT). */
@@ -35,8 +36,8 @@ const program = new Command('drill')
     const repository = findWorkspaceRoot();
     const estate = join(repository, options.estate);
     assertDrillEnvironment(estate, options.env);
-    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(repository, DEFAULT_LOCAL_STORE_DIR));
-    const backupStore = openStore(options.backup ?? process.env.PLATFORM_STATE_BACKUP ?? join(repository, 'dist/state-backups'));
+    const store = openConfiguredStore(repository, options.store);
+    const backupStore = openConfiguredStore(repository, options.backup, { variable: STATE_BACKUP_VARIABLE, defaultDir: DEFAULT_STATE_BACKUP_DIR });
 
     // First signal: stop starting new steps and tear down. Another one later: leave at once.
     // Ctrl-C reaches this process more than once (from the terminal's process group and again
@@ -87,16 +88,12 @@ const program = new Command('drill')
  * A drill environment whose state endpoint is known only at run time gets a local S3 server
  * for the length of the drill, unless the caller already points at one.
  */
-async function stateServerIfNeeded(estate: string, name: string): Promise<RunningS3Server | undefined> {
+async function stateServerIfNeeded(estate: string, name: string): Promise<StateServerSession | undefined> {
   const environment = loadEnvironment(estate, name);
   if (environment.state.backend !== 's3' || environment.state.endpoint !== 'runtime' || process.env.PLATFORM_STATE_ENDPOINT) return undefined;
-  const repository = findWorkspaceRoot(estate);
-  const s3 = await ensureS3Server({ versions: readPinnedVersions(repository), log: (line) => console.error(line) });
-  // Unversioned: versitygw 1.8.0 cannot re-create a deleted lock object in a versioned bucket.
-  const server = await startS3Server({ binary: s3.binary, buckets: [environment.state.bucket], versioned: false });
-  Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
-  console.error(`state of ${name}: local S3 server at ${server.endpoint} for the length of the drill`);
-  return server;
+  const session = await startStateServer({ workspaceRoot: findWorkspaceRoot(estate), buckets: [environment.state.bucket], log: (line) => console.error(line) });
+  console.error(`state of ${name}: local S3 server at ${session.server.endpoint} for the length of the drill`);
+  return session;
 }
 
 try {

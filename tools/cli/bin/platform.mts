@@ -163,14 +163,13 @@ program
   .option('--concurrency <n>', 'stacks checked at once', '4')
   .option('--json', 'print the report as JSON instead of Markdown')
   .action(async (stacks: string[], options: { env: string; store?: string; concurrency: string; json?: boolean }) => {
-    const { join } = await import('node:path');
-    const { openStore, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { openConfiguredStore } = await import('@platform/store');
     const { checkEnvironmentDrift } = await import('../src/drift/drift-environment');
     const { DRIFT_EXIT_CODES, renderDriftReport, saveDriftReport, writeDriftReportFiles } = await import('../src/drift/drift-report');
     const concurrency = Number(options.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a whole number of at least 1, got '${options.concurrency}'`);
     const workspaceRoot = findWorkspaceRoot();
-    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    const store = openConfiguredStore(workspaceRoot, options.store);
     const report = await checkEnvironmentDrift({ workspaceRoot, environment: options.env, stacks, store, concurrency, log: (line) => console.error(line) });
     const markdown = renderDriftReport(report);
     const files = writeDriftReportFiles(workspaceRoot, report, markdown);
@@ -201,12 +200,11 @@ program
   .option('--version <version>', "release version (default: the stack's package.json version)")
   .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
   .action(async (stack: string, options: { version?: string; store?: string }) => {
-    const { join } = await import('node:path');
-    const { openStore, publishArtifact, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { openConfiguredStore, publishArtifact } = await import('@platform/store');
     const { readPackagedArtifact, releasedVersion } = await import('../src/artifact/package-stack');
     const workspaceRoot = findWorkspaceRoot();
     const version = options.version ?? releasedVersion(workspaceRoot, stack);
-    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    const store = openConfiguredStore(workspaceRoot, options.store);
     const result = await publishArtifact(store, readPackagedArtifact(workspaceRoot, stack, version));
     console.log(`${stack}@${version}: ${result.status} in ${store.location} (manifest sha256 ${result.manifestSha256})`);
   });
@@ -219,13 +217,12 @@ program
   .option('--break-glass <reason>', 'skip the promotion gate; the reason is recorded')
   .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
   .action(async (target: string, options: { to: string; breakGlass?: string; store?: string }) => {
-    const { join } = await import('node:path');
-    const { openStore, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { openConfiguredStore } = await import('@platform/store');
     const { promote } = await import('../src/promote/promote');
     const match = /^([a-z][a-z0-9-]+)@(.+)$/.exec(target);
     if (!match) throw new Error(`'${target}' must be <stack>@<version>, e.g. network@1.4.0`);
     const workspaceRoot = findWorkspaceRoot();
-    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    const store = openConfiguredStore(workspaceRoot, options.store);
     await promote({
       workspaceRoot,
       store,
@@ -243,11 +240,10 @@ program
   .option('--store <spec>', 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)')
   .option('--json', 'print JSON instead of Markdown')
   .action(async (options: { store?: string; json?: boolean }) => {
-    const { join } = await import('node:path');
-    const { openStore, DEFAULT_LOCAL_STORE_DIR } = await import('@platform/store');
+    const { openConfiguredStore } = await import('@platform/store');
     const { deliveryStatus, renderStatus } = await import('../src/promote/status');
     const workspaceRoot = findWorkspaceRoot();
-    const store = openStore(options.store ?? process.env.PLATFORM_STORE ?? join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));
+    const store = openConfiguredStore(workspaceRoot, options.store);
     const status = await deliveryStatus(workspaceRoot, store);
     console.log(options.json ? JSON.stringify(status, null, 2) : renderStatus(status));
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalDirectoryStore } from './local-directory-store';
-import { DEFAULT_LOCAL_STORE_DIR, defaultLocalStore, openStore } from './open-store';
+import { DEFAULT_LOCAL_STORE_DIR, defaultLocalStore, openConfiguredStore, openStore } from './open-store';
 import { S3Store } from './s3-store';
 
 const cwd = mkdtempSync(join(tmpdir(), 'open-store-'));
@@ -67,5 +67,17 @@ describe('openStore', () => {
   it('puts the default store in dist/store under the workspace', () => {
     expect(DEFAULT_LOCAL_STORE_DIR).toBe('dist/store');
     expect(defaultLocalStore(cwd).root).toBe(join(cwd, 'dist', 'store'));
+  });
+});
+
+describe('the store a command is configured with', () => {
+  it('takes the option first, then the environment variable, then the folder under the workspace', () => {
+    const env = { PLATFORM_STORE: join(cwd, 'from-env'), PLATFORM_STATE_BACKUP: '  ' };
+    expect(openConfiguredStore(cwd, join(cwd, 'from-option'), { env }).location).toBe(new LocalDirectoryStore(join(cwd, 'from-option')).location);
+    expect(openConfiguredStore(cwd, undefined, { env }).location).toBe(new LocalDirectoryStore(join(cwd, 'from-env')).location);
+    expect(openConfiguredStore(cwd, undefined, { env: {} }).location).toBe(defaultLocalStore(cwd).location);
+    expect(openConfiguredStore(cwd, undefined, { env, variable: 'PLATFORM_STATE_BACKUP', defaultDir: 'dist/state-backups' }).location).toBe(
+      new LocalDirectoryStore(join(cwd, 'dist/state-backups')).location,
+    );
   });
 });

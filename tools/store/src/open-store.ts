@@ -43,6 +43,20 @@ export function openStore(spec: string, options: OpenStoreOptions = {}): ObjectS
   throw new Error(`unsupported object store spec '${spec}'${hint}: use ${ACCEPTED_FORMS}`);
 }
 
+/**
+ * The store a command uses: the spec its option gives, else the one the environment variable
+ * names (PLATFORM_STORE for the artifact store), else a local directory under the workspace root.
+ */
+export function openConfiguredStore(
+  workspaceRoot: string,
+  spec: string | undefined,
+  options: { readonly variable?: string; readonly defaultDir?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): ObjectStore {
+  const env = options.env ?? process.env;
+  const fromEnv = env[options.variable ?? 'PLATFORM_STORE']?.trim();
+  return openStore(spec ?? (fromEnv || join(workspaceRoot, options.defaultDir ?? DEFAULT_LOCAL_STORE_DIR)), { env });
+}
+
 /** The embedded default: a {@link LocalDirectoryStore} in `dist/store` under the workspace root. */
 export function defaultLocalStore(workspaceRoot: string): LocalDirectoryStore {
   return new LocalDirectoryStore(join(workspaceRoot, DEFAULT_LOCAL_STORE_DIR));

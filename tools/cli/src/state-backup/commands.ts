@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { EnvironmentConfig } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
@@ -128,17 +127,11 @@ export function registerStateCommands(program: Command, context: StateCommandCon
 }
 
 async function openBackupStore(spec: string | undefined, workspaceRoot: string, env: NodeJS.ProcessEnv): Promise<ObjectStore> {
-  const { openStore } = await import('@platform/store');
-  const chosen = spec ?? nonEmpty(env[STATE_BACKUP_VARIABLE]) ?? join(workspaceRoot, DEFAULT_STATE_BACKUP_DIR);
-  return openStore(chosen, { env });
+  const { openConfiguredStore } = await import('@platform/store');
+  return openConfiguredStore(workspaceRoot, spec, { variable: STATE_BACKUP_VARIABLE, defaultDir: DEFAULT_STATE_BACKUP_DIR, env });
 }
 
 /** Closes the connections of S3 stores; local ones hold none. */
 function close(...stores: Array<ObjectStore | undefined>): void {
   for (const store of stores) (store as { destroy?: () => void } | undefined)?.destroy?.();
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === '' ? undefined : trimmed;
 }
