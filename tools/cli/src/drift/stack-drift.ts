@@ -1,9 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EngineError, type Diagnostic } from '@platform/engine';
 import type { ReleasedStack } from '../promote/released-stack';
-import { openStackEngine } from '../engine/stack-engine';
+import { openStackEngine, savePlanJson } from '../engine/stack-engine';
 import { resourceDrift, type RefreshPlanJson, type ResourceDrift } from './resource-drift';
 
 /** Saved next to the deploy plan, never applied. */
@@ -52,11 +50,10 @@ export async function checkStackDrift(options: {
       environment: options.environment,
       backend: true,
       log: () => {},
-      ...(release ? { configuration: release.configuration, ...(release.lockFile !== undefined ? { lockFile: release.lockFile } : {}) } : {}),
+      ...(release ? { release } : {}),
     });
     await runner.plan({ out: DRIFT_PLAN_FILE, refreshOnly: true });
-    const rendering = (await runner.showPlan(DRIFT_PLAN_FILE)) as PlanWithState;
-    writeFileSync(join(runner.workdir, DRIFT_PLAN_JSON_FILE), `${JSON.stringify(rendering, null, 2)}\n`);
+    const rendering = (await savePlanJson(runner, DRIFT_PLAN_FILE, DRIFT_PLAN_JSON_FILE)).rendering as PlanWithState;
     const resourcesInState = (rendering.prior_state?.values?.root_module?.resources ?? []).filter((r) => (r.mode ?? 'managed') === 'managed').length;
     const resources = resourceDrift(rendering);
     const status: DriftStatus = resources.length > 0 ? 'drifted' : resourcesInState === 0 ? 'not-deployed' : 'in-sync';

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadAllEnvironments, loadEnvironment, type EnvironmentConfig } from '@platform/config';
-import { setupEngine } from '@platform/engine';
+import { setupEngine, type EngineRunner } from '@platform/engine';
 import type { ObjectStore } from '@platform/store';
 import { planEnvironment } from '../engine/plan-environment';
 import { openStackEngine, PLAN_FILE, runtimeStoreFromEnv } from '../engine/stack-engine';
@@ -69,29 +69,6 @@ export function defaultDrillSource(estate: string): string {
 
 type EngineFailure = Error & { engineSeconds?: number };
 
-/** Opens the engine on a stack's artifact bytes, runs `work`, and reports the engine time (also on failure). */
-async function withEngine<T>(estate: string, released: ReleasedStack, environment: string, work: (runner: Awaited<ReturnType<typeof openStackEngine>>['runner']) => Promise<T>) {
-  let runner: Awaited<ReturnType<typeof openStackEngine>>['runner'] | undefined;
-  try {
-    runner = (
-      await openStackEngine({
-        workspaceRoot: estate,
-        stack: released.stack,
-        environment,
-        backend: true,
-        configuration: released.configuration,
-        ...(released.lockFile !== undefined ? { lockFile: released.lockFile } : {}),
-        log: () => {},
-      })
-    ).runner;
-    const value = await work(runner);
-    return { value, engineSeconds: runner.engineSeconds };
-  } catch (error) {
-    if (error instanceof Error && runner) (error as EngineFailure).engineSeconds = runner.engineSeconds;
-    throw error;
-  }
-}
-
 /**
  * Rebuilds the estate from nothing into a drill environment and tears it down again, timing
  * every step: preflight, restore delivery (fresh clone, install, build, verified artifacts of
@@ -116,6 +93,25 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   let graph = new Map<string, readonly string[]>();
   let cleanupRan = false;
   const leftInState: Record<string, string[]> = {};
+  // One engine per stack for the whole drill: init once, then deploy, verify, plan, destroy.
+  const runners = new Map<string, EngineRunner>();
+
+  /** Runs `work` on the stack's engine (opened on first use) and reports the engine time it took, also on failure. */
+  async function withEngine<T>(stack: string, work: (runner: EngineRunner) => Promise<T>): Promise<{ value: T; engineSeconds: number }> {
+    let runner = runners.get(stack);
+    const before = runner?.engineSeconds ?? 0;
+    try {
+      if (!runner) {
+        runner = (await openStackEngine({ workspaceRoot: delivery!.estate, stack, environment: target.name, backend: true, release: released.get(stack)!, log: () => {} })).runner;
+        runners.set(stack, runner);
+      }
+      const value = await work(runner);
+      return { value, engineSeconds: runner.engineSeconds - before };
+    } catch (error) {
+      if (error instanceof Error && runner) (error as EngineFailure).engineSeconds = runner.engineSeconds - before;
+      throw error;
+    }
+  }
 
   try {
     await rebuild();
@@ -158,8 +154,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
 
     if (options.mode === 'plan-only') {
       await recorder.run('deploy', 'plan the whole estate from zero', undefined, async () => {
-        const configurations = new Map([...released].map(([stack, r]) => [stack, r.configuration]));
-        const plan = await planEnvironment({ workspaceRoot: delivery!.estate, environment: target.name, configurations, log });
+        const plan = await planEnvironment({ workspaceRoot: delivery!.estate, environment: target.name, releases: released, log });
         return { value: plan, engineSeconds: plan.stacks.reduce((sum, s) => sum + s.seconds, 0) };
       });
       return;
@@ -170,7 +165,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       async (stack) => {
         const r = released.get(stack)!;
         const deploy = await recorder.run('deploy', `apply ${stack}@${r.version}`, stack, () =>
-          withEngine(delivery!.estate, r, target.name, async (runner) => {
+          withEngine(stack, async (runner) => {
             const plan = await runner.plan({ out: PLAN_FILE });
             if (plan.hasChanges) await runner.apply(PLAN_FILE);
           }),
@@ -178,7 +173,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         if (!deploy.ok) throw deploy.error;
         const checks = readStackManifest(delivery!.estate, stack).smoke;
         const verify = await recorder.run('verify', `outputs and ${checks.length} smoke check(s)`, stack, () =>
-          withEngine(delivery!.estate, r, target.name, async (runner) => {
+          withEngine(stack, async (runner) => {
             const problems = verifyStackOutputs(r.configuration, await runner.outputs(), checks);
             if (problems.length > 0) throw new Error(problems.join('; '));
           }),
@@ -217,7 +212,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       graph,
       async (stack) => {
         await recorder.run('state-backup', 'plan on the restored state: no changes', stack, () =>
-          withEngine(delivery!.estate, released.get(stack)!, target.name, async (runner) => {
+          withEngine(stack, async (runner) => {
             const plan = await runner.plan({ out: 'restored.tfplan' });
             if (plan.hasChanges) throw new Error(`the restored state does not match the deployed estate: ${plan.changes.add} to add, ${plan.changes.change} to change, ${plan.changes.remove} to destroy`);
           }),
@@ -238,7 +233,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           'destroy',
           stack,
           () =>
-            withEngine(delivery!.estate, released.get(stack)!, target.name, async (runner) => {
+            withEngine(stack, async (runner) => {
               if ((await runner.stateAddresses()).length === 0) return;
               await runner.destroy();
             }),
@@ -255,7 +250,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           'nothing left in state',
           stack,
           () =>
-            withEngine(delivery!.estate, released.get(stack)!, target.name, async (runner) => {
+            withEngine(stack, async (runner) => {
               const addresses = await runner.stateAddresses();
               if (addresses.length > 0) {
                 leftInState[stack] = addresses;

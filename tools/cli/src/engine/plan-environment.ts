@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangeSummary } from '@platform/engine';
+import type { ReleasedStack } from '../promote/released-stack';
 import { dependencyLayers, readStackGraph } from '../graph/stack-order';
 import { markdownTable } from '../report/markdown';
 import { openStackEngine, PLAN_FILE, savePlanJson } from './stack-engine';
@@ -55,8 +56,8 @@ export async function planEnvironment(options: {
   readonly workspaceRoot: string;
   readonly environment: string;
   readonly log: (line: string) => void;
-  /** Configuration per stack to plan instead of dist/stacks (artifact bytes, in a drill). */
-  readonly configurations?: ReadonlyMap<string, string>;
+  /** Released versions to plan instead of dist/stacks (artifact bytes and lock files, in a drill). */
+  readonly releases?: ReadonlyMap<string, ReleasedStack>;
 }): Promise<EnvironmentPlan> {
   const graph = readStackGraph(options.workspaceRoot);
   const order = dependencyLayers(graph);
@@ -76,7 +77,7 @@ export async function planEnvironment(options: {
       environment: options.environment,
       backend: true,
       log: () => {},
-      ...(options.configurations?.has(stack) ? { configuration: options.configurations.get(stack)! } : {}),
+      ...(options.releases?.has(stack) ? { release: options.releases.get(stack)! } : {}),
       transform: (json) => {
         if (fromPlans.size === 0) return json;
         const result = substituteUpstreams(json, fromPlans);

@@ -9,6 +9,7 @@ import {
   setupEngine,
   type RuntimeStateStore,
 } from '@platform/engine';
+import type { ReleasedStack } from '../promote/released-stack';
 import { synthOutputDir } from '../workspace';
 
 /**
@@ -59,10 +60,11 @@ export interface StackEngineOptions {
   readonly log: (line: string) => void;
   /** Rewrites the configuration before the engine sees it (plan from zero). */
   readonly transform?: (json: string) => string;
-  /** The configuration to run instead of dist/stacks (an artifact's bytes, at promotion). */
-  readonly configuration?: string;
-  /** The provider lock file to deploy with (an artifact's); init then refuses providers that do not match it. */
-  readonly lockFile?: string;
+  /**
+   * A released version to run instead of dist/stacks: its artifact's bytes, and its provider lock
+   * file, with which init refuses providers that do not match.
+   */
+  readonly release?: ReleasedStack;
 }
 
 /**
@@ -74,10 +76,10 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   const { workspaceRoot, stack } = options;
   const environment = loadEnvironment(workspaceRoot, options.environment);
   const synthesized = join(workspaceRoot, synthOutputDir(stack), environment.name, 'cdk.tf.json');
-  if (options.configuration === undefined && !existsSync(synthesized)) {
+  if (options.release === undefined && !existsSync(synthesized)) {
     throw new Error(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
   }
-  const synthesizedJson = options.configuration ?? readFileSync(synthesized, 'utf8');
+  const synthesizedJson = options.release?.configuration ?? readFileSync(synthesized, 'utf8');
   const json = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
   // The estate (stacks/, environments/) may be a fixture inside the repository; the pinned
   // versions always come from the repository itself.
@@ -98,20 +100,25 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   }
   const store = options.backend ? runtimeStoreFromEnv(environment) : undefined;
   const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, options.backend ? 'deploy' : 'validate'));
-  const env = prepareWorkdir(workdir, json, store, options.lockFile);
+  const lockFile = options.release?.lockFile;
+  const env = prepareWorkdir(workdir, json, store, lockFile);
   const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
   await runner.init({
     backend: options.backend,
     ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}),
-    ...(options.lockFile !== undefined ? { lockfileReadonly: true } : {}),
+    ...(lockFile !== undefined ? { lockfileReadonly: true } : {}),
   });
   return { runner, environment };
 }
 
-/** Saves the engine's JSON rendering of the plan next to the plan file and returns both. */
-export async function savePlanJson(runner: EngineRunner): Promise<{ path: string; rendering: Record<string, unknown> }> {
-  const rendering = await runner.showPlan(PLAN_FILE);
-  const path = join(runner.workdir, PLAN_JSON_FILE);
+/** Saves the engine's JSON rendering of a saved plan next to the plan file and returns both. */
+export async function savePlanJson(
+  runner: EngineRunner,
+  planFile = PLAN_FILE,
+  jsonFile = PLAN_JSON_FILE,
+): Promise<{ path: string; rendering: Record<string, unknown> }> {
+  const rendering = await runner.showPlan(planFile);
+  const path = join(runner.workdir, jsonFile);
   writeFileSync(path, `${JSON.stringify(rendering, null, 2)}\n`);
   return { path, rendering };
 }

@@ -3,6 +3,7 @@ import { loadAllEnvironments, type EnvironmentConfig } from '@platform/config';
 import { fetchArtifact, manifestBytes, sha256Hex, type ObjectStore } from '@platform/store';
 import { openStackEngine, PLAN_FILE } from '../engine/stack-engine';
 import { listRecords, writeRecord, type DeploymentRecord } from './records';
+import { releasedStackOf } from './released-stack';
 import { readReleases, writeRelease } from './releases-file';
 
 export class PromotionGateError extends Error {
@@ -41,8 +42,7 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
   const environments = loadAllEnvironments(workspaceRoot);
   const gate = gateOf(environments, to);
   const artifact = await fetchArtifact(store, stack, version);
-  const file = artifact.manifest.environments[to]?.file;
-  if (!file) throw new Error(`${stack}@${version} holds no configuration for environment '${to}' (it has: ${Object.keys(artifact.manifest.environments).join(', ')})`);
+  const release = releasedStackOf(artifact, to);
 
   if (gate) {
     const deployed = (await listRecords(store, gate, stack)).some((r) => r.version === version && r.outcome === 'succeeded');
@@ -57,21 +57,19 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
 
   const current = readReleases(workspaceRoot, to).stacks[stack]?.version;
   const kind: DeploymentRecord['kind'] = current && semver.lt(version, current) ? 'rollback' : 'promotion';
-  const configuration = Buffer.from(artifact.files.get(file)!).toString('utf8');
-  const lockFile = artifact.manifest.lockFile ? Buffer.from(artifact.files.get(artifact.manifest.lockFile)!).toString('utf8') : undefined;
   const base = {
     stack,
     version,
     environment: to,
     manifestSha256: sha256Hex(manifestBytes(artifact.manifest)),
-    configurationSha256: sha256Hex(configuration),
+    configurationSha256: sha256Hex(release.configuration),
     gitCommit: artifact.manifest.gitCommit,
     kind,
     ...(gate && options.breakGlass ? { breakGlass: { reason: options.breakGlass.reason, skippedGate: gate } } : {}),
   };
   const now = options.now ?? (() => new Date());
   try {
-    const { runner } = await openStackEngine({ workspaceRoot, stack, environment: to, backend: true, configuration, ...(lockFile !== undefined ? { lockFile } : {}), log: () => {} });
+    const { runner } = await openStackEngine({ workspaceRoot, stack, environment: to, backend: true, release, log: () => {} });
     const plan = await runner.plan({ out: PLAN_FILE });
     if (plan.hasChanges) await runner.apply(PLAN_FILE);
     const record: DeploymentRecord = { ...base, outcome: 'succeeded', at: now().toISOString() };

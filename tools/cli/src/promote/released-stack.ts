@@ -1,4 +1,4 @@
-import { fetchArtifact, type ObjectStore } from '@platform/store';
+import { fetchArtifact, type Artifact, type ObjectStore } from '@platform/store';
 
 /** A released stack version as one environment deploys it. */
 export interface ReleasedStack {
@@ -12,7 +12,12 @@ export interface ReleasedStack {
 
 /** Fetches and verifies a published version and takes its bytes (and lock file) for one environment. */
 export async function fetchReleasedStack(store: ObjectStore, stack: string, version: string, environment: string): Promise<ReleasedStack> {
-  const artifact = await fetchArtifact(store, stack, version);
+  return releasedStackOf(await fetchArtifact(store, stack, version), environment);
+}
+
+/** An artifact's bytes (and lock file) for one environment. */
+export function releasedStackOf(artifact: Artifact, environment: string): ReleasedStack {
+  const { stack, version } = artifact.manifest;
   const file = artifact.manifest.environments[environment]?.file;
   if (!file) {
     throw new Error(
