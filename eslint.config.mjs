@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 // The package root loads every one of the ~1,500 resource bindings (about 4 s per synth);
@@ -13,13 +14,41 @@ const providerRootImports = [
   ),
 ];
 
+// Data flows one way: entry points -> drill -> {drift, state} -> {delivery, change, suite, docs}
+// -> deploy -> {synth, engine, store} -> workspace -> libs. A project may import only the layers
+// below its own (tags in each package.json); a reverse or sideways import fails lint.
+const below = (...layers) => layers.map((layer) => (layer === 'lib' ? 'type:lib' : `layer:${layer}`));
+const LAYERS = ['workspace', 'foundation', 'deploy', 'delivery', 'workflow', 'drill', 'fixture'];
+const layerConstraints = (extra = {}) => [
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: below('lib') },
+  { sourceTag: 'type:stack', onlyDependOnLibsWithTags: below('lib') },
+  { sourceTag: 'layer:plugin', onlyDependOnLibsWithTags: below('lib') },
+  ...LAYERS.map((layer, index) => ({
+    sourceTag: `layer:${layer}`,
+    onlyDependOnLibsWithTags: below('lib', ...LAYERS.slice(0, index), ...(extra[layer] ?? [])),
+  })),
+  { sourceTag: 'layer:entry', onlyDependOnLibsWithTags: below('lib', ...LAYERS) },
+];
+const boundaries = (extra) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: layerConstraints(extra),
+    // Commands load their libraries lazily for start-up time, not for bundling: static imports elsewhere are fine.
+    checkDynamicDependenciesExceptions: ['@platform/**'],
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/cdktf.out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.mts'],
+    plugins: { '@nx': nx },
     rules: {
+      '@nx/enforce-module-boundaries': boundaries(),
       'no-restricted-imports': ['error', { paths: providerRootImports }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -40,5 +69,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Tests of the artifact store run it against the engine's local S3 server.
+    files: ['**/*.test.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries({ foundation: ['foundation'] }) },
   },
 );

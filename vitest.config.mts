@@ -1,12 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+const INTEGRATION = '**/*.integration.test.ts';
+const exclude = ['**/node_modules/**', '**/dist/**', '**/.nx/**'];
+
+/**
+ * Two kinds of tests, as two Vitest projects: `unit` (fast, offline, no servers) and
+ * `integration` (the real engine, S3 server and git copies of the workspace), whose global setup
+ * makes the engine and servers available once before any file starts. Each Nx project runs
+ * them as its `test` and `integration` targets (`vitest run --project <kind> --dir <root>`).
+ */
 export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', '**/.nx/**'],
     setupFiles: ['libs/testing/src/setup.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...exclude, INTEGRATION] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: [INTEGRATION], exclude, globalSetup: ['tools/engine/src/test-global-setup.ts'], hookTimeout: 600_000 },
+      },
+    ],
   },
 });

@@ -1,18 +1,19 @@
 #!/usr/bin/env -S npx tsx
 // `npm run drill`: rebuild the estate from zero into a drill environment, verify, tear down, report.
-// The logic lives in tools/cli/src/drill; this entry parses flags, handles signals and the
-// runtime state server, and saves the report.
+// The logic lives in tools/drill; this entry parses flags, handles signals and the runtime
+// state server, and saves the report.
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { loadEnvironment } from '@platform/config';
 import { startStateServer, type StateServerSession } from '@platform/engine';
 import { openConfiguredStore } from '@platform/store';
-import { assertDrillEnvironment, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, writeDrillReportFiles } from '../src/drill';
-import { DEFAULT_STATE_BACKUP_DIR, STATE_BACKUP_VARIABLE } from '../src/state-backup/commands';
-import { findWorkspaceRoot } from '../src/workspace';
+import { assertDrillEnvironment, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, writeDrillReportFiles } from '@platform/drill';
+import { EXIT_CODES, findWorkspaceRoot, runProgram, withOwnExitCodes } from '@platform/workspace';
+import { wholeNumberOption } from '../src/commands/options';
+import { DEFAULT_STATE_BACKUP_DIR, STATE_BACKUP_VARIABLE } from '../src/commands/state';
 
-/** Exit codes: 0 passed, 1 failed, 130 interrupted (the shell's code for SIGINT). */
-const EXIT = { passed: 0, failed: 1, interrupted: 130 } as const;
+/** Exit codes: 0 passed, 1 failed (any error too), 130 interrupted (the shell's code for SIGINT). */
+const EXIT = { passed: EXIT_CODES.ok, failed: EXIT_CODES.failed, interrupted: EXIT_CODES.interrupted } as const;
 /** Signals this soon after the first are copies of it (relayed by npm and tsx), not a second Ctrl-C. */
 const SAME_INTERRUPT_MS = 2_000;
 
@@ -31,8 +32,7 @@ const program = new Command('drill')
   .option('--concurrency <n>', 'stacks deployed or destroyed at once', '4')
   .option('--json', 'print the report as JSON instead of Markdown')
   .action(async (options: { env: string; source?: string; estate: string; ref: string; planOnly?: boolean; keep?: boolean; store?: string; backup?: string; concurrency: string; json?: boolean }) => {
-    const concurrency = Number(options.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a whole number of at least 1, got '${options.concurrency}'`);
+    const concurrency = wholeNumberOption('--concurrency', options.concurrency);
     const repository = findWorkspaceRoot();
     const estate = join(repository, options.estate);
     assertDrillEnvironment(estate, options.env);
@@ -96,9 +96,13 @@ async function stateServerIfNeeded(estate: string, name: string): Promise<StateS
   return session;
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-}
+withOwnExitCodes(
+  program,
+  [
+    [EXIT.passed, 'the drill passed'],
+    [EXIT.failed, 'the drill failed, was refused, or could not start'],
+    [EXIT.interrupted, 'interrupted (Ctrl-C or SIGTERM); teardown ran'],
+  ],
+  EXIT.failed,
+);
+await runProgram(program);

@@ -2,23 +2,25 @@
 // Makes the pinned engine and providers available (PATH, cache, or a Go build).
 import { Command } from 'commander';
 import { findWorkspaceRoot } from '@platform/config';
-import { setupEngine } from '../src/setup';
+import { runProgram, UsageError, withExitCodes } from '@platform/workspace';
+import { setupEngine, TEST_PROVIDERS } from '../src/setup';
 
 const program = new Command('setup-engine')
   .description('Make the pinned OpenTofu, providers and S3 server available: from PATH if pinned, else the cache, else a Go build.')
   .option('--engine <engine>', 'opentofu (pinned, default) or terraform (>= 1.7 from PATH)', 'opentofu')
   .option('--provider <source...>', 'only these providers, e.g. hashicorp/time (default: every pinned provider)')
+  .option('--for-tests', `only what the integration tests need: the engine, the S3 server and ${TEST_PROVIDERS.join(', ')}`)
   .option('--json', 'print the result as JSON')
-  .action(async (options: { engine: string; provider?: string[]; json?: boolean }) => {
+  .action(async (options: { engine: string; provider?: string[]; forTests?: boolean; json?: boolean }) => {
     if (options.engine !== 'opentofu' && options.engine !== 'terraform') {
-      throw new Error(`--engine must be opentofu or terraform, got '${options.engine}'`);
+      throw new UsageError(`--engine must be opentofu or terraform, got '${options.engine}'`);
     }
     const result = await setupEngine({
       workspaceRoot: findWorkspaceRoot(),
       log: (line) => console.error(line),
       engine: options.engine,
       withS3Server: true,
-      ...(options.provider ? { providers: options.provider } : {}),
+      ...(options.forTests ? { providers: TEST_PROVIDERS } : options.provider ? { providers: options.provider } : {}),
     });
     if (options.json) console.log(JSON.stringify(result, null, 2));
     else {
@@ -32,9 +34,11 @@ const program = new Command('setup-engine')
     }
   });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-}
+withExitCodes(program, [
+  [0, 'everything requested is available'],
+  [2, 'some providers are unavailable here (listed)'],
+  [64, 'bad input'],
+  [69, 'a build or the module proxy failed'],
+  [70, 'a bug in the platform'],
+]);
+await runProgram(program);

@@ -35,3 +35,14 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const cliConfigFile = writeCliConfig();
   return { engine, providers, ...(s3Server ? { s3Server } : {}), cliConfigFile, seconds: (performance.now() - started) / 1000 };
 }
+
+/**
+ * The providers the tests deploy with: the fixture estate's, which work offline. The google
+ * provider is never built for tests (the module proxy does not serve it; docs/engine.md).
+ */
+export const TEST_PROVIDERS = ['hashicorp/local', 'hashicorp/random', 'hashicorp/time'] as const;
+
+/** What the integration tests need, set up once per test run: the engine, the test providers, the S3 server. */
+export function setupForTests(workspaceRoot: string, log: (line: string) => void): Promise<SetupResult> {
+  return setupEngine({ workspaceRoot, log, providers: TEST_PROVIDERS, withS3Server: true });
+}

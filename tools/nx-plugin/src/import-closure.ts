@@ -1,21 +1,32 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
-const IMPORT = /(?:from|import)\s*\(?\s*['"](@platform\/[\w-]+)(?:\/[^'"]*)?['"]/g;
+const ALIAS_IMPORT = /(?:from|import)\s*\(?\s*['"](@platform\/[\w-]+(?:\/[\w-]+)?)['"]/g;
+const RELATIVE_IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function sourceFiles(dir: string, includeTests: boolean): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      return name === 'node_modules' || (!includeTests && name === '__fixtures__') ? [] : sourceFiles(path, includeTests);
+      return name === 'node_modules' || name === 'dist' || (!includeTests && name === '__fixtures__') ? [] : sourceFiles(path, includeTests);
     }
     if (!/\.m?ts$/.test(name)) return [];
     return includeTests || !/\.test\.m?ts$/.test(name) ? [path] : [];
   });
 }
 
-/** Project root of each `@platform/*` alias, from tsconfig.base.json paths. */
+/** The nearest folder at or above `dir` (inside the workspace) that holds a package.json. */
+export function projectRootOf(workspaceRoot: string, dir: string): string {
+  let current = dir;
+  while (current !== '.' && current !== '' && !existsSync(join(workspaceRoot, current, 'package.json'))) current = dirname(current);
+  return current;
+}
+
+/**
+ * Project root of each `@platform/*` alias (and secondary entry such as `@platform/state/testing`),
+ * from tsconfig.base.json paths: the folder of the nearest package.json above the target.
+ */
 export function readAliasRoots(workspaceRoot: string): Map<string, string> {
   if (!existsSync(join(workspaceRoot, 'tsconfig.base.json'))) return new Map();
   const tsconfig = JSON.parse(readFileSync(join(workspaceRoot, 'tsconfig.base.json'), 'utf8')) as {
@@ -23,7 +34,7 @@ export function readAliasRoots(workspaceRoot: string): Map<string, string> {
   };
   const roots = new Map<string, string>();
   for (const [alias, [target]] of Object.entries(tsconfig.compilerOptions?.paths ?? {})) {
-    if (target) roots.set(alias, dirname(dirname(target)));
+    if (target) roots.set(alias, projectRootOf(workspaceRoot, dirname(target)));
   }
   return roots;
 }
@@ -31,18 +42,38 @@ export function readAliasRoots(workspaceRoot: string): Map<string, string> {
 /** `@platform/*` aliases a folder's source files import, cached per folder for one graph computation. */
 export type ImportScanCache = Map<string, string[]>;
 
+function aliasesIn(text: string): string[] {
+  return [...text.matchAll(ALIAS_IMPORT)].map((match) => match[1]!);
+}
+
 function directImports(workspaceRoot: string, root: string, includeTests: boolean, cache: ImportScanCache): string[] {
   const key = `${root}\0${includeTests}`;
   let aliases = cache.get(key);
   if (!aliases) {
     const found = new Set<string>();
     for (const file of sourceFiles(join(workspaceRoot, root), includeTests)) {
-      for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) found.add(match[1]!);
+      for (const alias of aliasesIn(readFileSync(file, 'utf8'))) found.add(alias);
     }
     aliases = [...found];
     cache.set(key, aliases);
   }
   return aliases;
+}
+
+function visitAliases(
+  workspaceRoot: string,
+  aliases: readonly string[],
+  found: Set<string>,
+  skip: string,
+  aliasRoots: ReadonlyMap<string, string>,
+  cache: ImportScanCache,
+): void {
+  for (const alias of aliases) {
+    const target = aliasRoots.get(alias) ?? aliasRoots.get(alias.split('/').slice(0, 2).join('/'));
+    if (!target || target === skip || found.has(target)) continue;
+    found.add(target);
+    visitAliases(workspaceRoot, directImports(workspaceRoot, target, false, cache), found, skip, aliasRoots, cache);
+  }
 }
 
 /**
@@ -58,14 +89,57 @@ export function libraryClosure(
   cache: ImportScanCache = new Map(),
 ): string[] {
   const found = new Set<string>();
-  const visit = (root: string, tests: boolean) => {
-    for (const alias of directImports(workspaceRoot, root, tests, cache)) {
-      const target = aliasRoots.get(alias);
-      if (!target || target === projectRoot || found.has(target)) continue;
-      found.add(target);
-      visit(target, false);
-    }
-  };
-  visit(projectRoot, includeTests);
+  visitAliases(workspaceRoot, directImports(workspaceRoot, projectRoot, includeTests, cache), found, projectRoot, aliasRoots, cache);
   return [...found].sort();
+}
+
+/** What one entry module reaches: its own project's files (relative imports) and other projects. */
+export interface ModuleClosure {
+  /** Workspace-relative files of the entry's own project, the entries included. */
+  readonly files: readonly string[];
+  /** Project roots reached through `@platform/*` imports, transitively. */
+  readonly projects: readonly string[];
+}
+
+function resolveRelative(workspaceRoot: string, fromFile: string, specifier: string): string | undefined {
+  const base = join(dirname(fromFile), specifier);
+  return [`${base}.ts`, `${base}.mts`, join(base, 'index.ts'), base].find((candidate) => /\.m?ts$/.test(candidate) && existsSync(join(workspaceRoot, candidate)));
+}
+
+/**
+ * The import closure of entry modules (e.g. one CLI command module): the files they reach by
+ * relative import, and the projects they reach by alias. Static and dynamic `import()` both
+ * count: a command module loads its library lazily. The relative imports of `shallow` entries
+ * are not followed (a bin registers every command; only the one that runs matters).
+ */
+export function moduleClosure(
+  workspaceRoot: string,
+  entries: readonly string[],
+  aliasRoots: ReadonlyMap<string, string> = readAliasRoots(workspaceRoot),
+  cache: ImportScanCache = new Map(),
+  shallow: readonly string[] = [],
+): ModuleClosure {
+  const files = new Set<string>();
+  const aliases = new Set<string>();
+  const pending = [...entries, ...shallow].filter((entry) => existsSync(join(workspaceRoot, entry)));
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    const text = readFileSync(join(workspaceRoot, file), 'utf8');
+    for (const alias of aliasesIn(text)) aliases.add(alias);
+    if (shallow.includes(file)) continue;
+    for (const match of text.matchAll(RELATIVE_IMPORT)) {
+      const target = resolveRelative(workspaceRoot, file, match[1]!);
+      if (target) pending.push(relative('.', target));
+    }
+  }
+  const found = new Set<string>();
+  visitAliases(workspaceRoot, [...aliases], found, '', aliasRoots, cache);
+  return { files: [...files].sort(), projects: [...found].sort() };
+}
+
+/** Whether any source file under a project root matches `pattern` (test files included). */
+export function hasSourceFile(workspaceRoot: string, projectRoot: string, pattern: RegExp): boolean {
+  return sourceFiles(join(workspaceRoot, projectRoot), true).some((file) => pattern.test(file));
 }

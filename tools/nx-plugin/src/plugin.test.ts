@@ -102,10 +102,74 @@ describe('platform Nx plugin', () => {
     expect(project.targets!.test!.outputs).toEqual(['{workspaceRoot}/dist/test-results/{projectRoot}.json']);
   });
 
-  it('makes a tool project test depend on the whole workspace, since its tests run the real commands on it', async () => {
-    const root = workspaceWith({ 'tools/cli/package.json': { name: '@platform/cli' } });
-    const projects = await inferProjects(root, ['tools/cli/package.json']);
-    expect(projects['tools/cli']!.targets!.test!.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/**/*', '!{workspaceRoot}/dist/**/*']));
+  it('gives a tool project exact test inputs: its own files and the projects it imports, never the whole workspace', async () => {
+    const root = workspaceWith({
+      'tsconfig.base.json': { compilerOptions: { paths: { '@platform/drill': ['tools/drill/src/index.ts'], '@platform/workspace': ['tools/workspace/src/index.ts'] } } },
+      'tools/drill/package.json': { name: '@platform/drill' },
+      'tools/drill/src/index.ts': "import { x } from '@platform/workspace';\nexport const y = x;\n",
+      'tools/drill/src/drill.test.ts': 'export {};\n',
+      'tools/workspace/package.json': { name: '@platform/workspace' },
+      'tools/workspace/src/index.ts': 'export const x = 1;\n',
+    });
+    const projects = await inferProjects(root, ['tools/drill/package.json', 'tools/workspace/package.json']);
+    const drill = projects['tools/drill']!.targets!;
+    expect(drill.test!.inputs).toContainEqual({ input: 'production', projects: ['@platform/workspace'] });
+    expect(JSON.stringify(drill.test!.inputs)).not.toContain('{workspaceRoot}/**/*');
+    expect(drill.test!.inputs).toContain('testWorkspaceFiles');
+    expect(drill.test!.command).toContain('--project unit {projectRoot}/');
+    expect(drill.integration, 'no integration target without *.integration.test.ts files').toBeUndefined();
+    expect(JSON.stringify(projects['tools/workspace']!.targets!.test!.inputs)).not.toContain('@platform/drill');
+  });
+
+  it('infers an integration target for projects with integration tests, with the engine set-up among its inputs', async () => {
+    const root = workspaceWith({
+      'tsconfig.base.json': { compilerOptions: { paths: { '@platform/engine': ['tools/engine/src/index.ts'], '@platform/config': ['libs/config/src/index.ts'] } } },
+      'tools/engine/package.json': { name: '@platform/engine' },
+      'tools/engine/src/index.ts': 'export {};\n',
+      'tools/engine/src/test-global-setup.ts': "import '@platform/config';\n",
+      'libs/config/package.json': { name: '@platform/config' },
+      'libs/config/src/index.ts': 'export {};\n',
+      'tools/drill/package.json': { name: '@platform/drill' },
+      'tools/drill/src/drill.integration.test.ts': 'export {};\n',
+    });
+    const projects = await inferProjects(root, ['tools/drill/package.json']);
+    const integration = projects['tools/drill']!.targets!.integration!;
+    expect(integration.command).toBe(
+      'vitest run --project integration {projectRoot}/ --passWithNoTests --reporter=default --reporter=json --outputFile.json=dist/test-results/{projectRoot}.integration.json',
+    );
+    expect(integration.inputs).toContainEqual({ input: 'production', projects: ['@platform/config', '@platform/engine'] });
+    expect(integration.outputs).toEqual(['{workspaceRoot}/dist/test-results/{projectRoot}.integration.json']);
+  });
+
+  it("derives a stack target's inputs from the import closure of the command it runs, not from other commands", async () => {
+    const root = workspaceWith({
+      'tsconfig.base.json': { compilerOptions: { paths: { '@platform/synth': ['tools/synth/src/index.ts'], '@platform/drift': ['tools/drift/src/index.ts'], '@platform/deploy': ['tools/deploy/src/index.ts'] } } },
+      'tools/cli/package.json': { name: '@platform/cli' },
+      'tools/cli/bin/platform.mts': "import './../src/commands/synth';\nimport '../src/commands/drift';\n",
+      'tools/cli/src/commands/synth.ts': "import { helper } from './helper';\nexport const run = () => import('@platform/synth');\n",
+      'tools/cli/src/commands/helper.ts': 'export const helper = 1;\n',
+      'tools/cli/src/commands/drift.ts': "export const run = () => import('@platform/drift');\n",
+      'tools/cli/src/commands/validate.ts': "export const run = () => import('@platform/deploy');\n",
+      'tools/synth/package.json': { name: '@platform/synth' },
+      'tools/synth/src/index.ts': 'export {};\n',
+      'tools/drift/package.json': { name: '@platform/drift' },
+      'tools/drift/src/index.ts': "import '@platform/deploy';\n",
+      'tools/deploy/package.json': { name: '@platform/deploy' },
+      'tools/deploy/src/index.ts': 'export {};\n',
+      'stacks/network/package.json': network,
+    });
+    const targets = (await inferProjects(root, ['stacks/network/package.json']))['stacks/network']!.targets!;
+    expect(targets.synth!.inputs).toEqual(
+      expect.arrayContaining([
+        '{workspaceRoot}/tools/cli/bin/platform.mts',
+        '{workspaceRoot}/tools/cli/src/commands/synth.ts',
+        '{workspaceRoot}/tools/cli/src/commands/helper.ts',
+        { input: 'production', projects: ['@platform/synth'] },
+      ]),
+    );
+    expect(JSON.stringify(targets.synth!.inputs)).not.toMatch(/drift|deploy/);
+    expect(targets.validate!.inputs).toContainEqual({ input: 'production', projects: ['@platform/deploy'] });
+    expect(JSON.stringify(targets.validate!.inputs)).not.toMatch(/synth\.ts|@platform\/synth/);
   });
 
   it('renames targets through options', async () => {

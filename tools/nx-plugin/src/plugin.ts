@@ -13,7 +13,7 @@ import {
 import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { listEnvironments, readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
-import { libraryClosure, readAliasRoots, type ImportScanCache } from './import-closure';
+import { hasSourceFile, libraryClosure, moduleClosure, projectRootOf, readAliasRoots, type ImportScanCache } from './import-closure';
 
 /** Target names the plugin infers; every option is optional and has a default. */
 export interface PlatformPluginOptions {
@@ -27,11 +27,15 @@ export interface PlatformPluginOptions {
   packageTargetName?: string;
   publishTargetName?: string;
   testTargetName?: string;
+  integrationTargetName?: string;
   typecheckTargetName?: string;
   lintTargetName?: string;
 }
 
 type NormalizedOptions = Required<PlatformPluginOptions>;
+
+/** The platform commands the stack targets run. */
+const STACK_COMMANDS = ['synth', 'validate', 'plan', 'apply', 'destroy', 'output', 'drift', 'package', 'publish'] as const;
 
 export function normalizeOptions(options: PlatformPluginOptions | undefined): NormalizedOptions {
   return {
@@ -45,6 +49,7 @@ export function normalizeOptions(options: PlatformPluginOptions | undefined): No
     packageTargetName: options?.packageTargetName ?? 'package',
     publishTargetName: options?.publishTargetName ?? 'publish',
     testTargetName: options?.testTargetName ?? 'test',
+    integrationTargetName: options?.integrationTargetName ?? 'integration',
     typecheckTargetName: options?.typecheckTargetName ?? 'typecheck',
     lintTargetName: options?.lintTargetName ?? 'lint',
   };
@@ -53,8 +58,25 @@ export function normalizeOptions(options: PlatformPluginOptions | undefined): No
 /** Every project is a folder directly under libs/, stacks/ or tools/ holding a package.json. */
 export const PROJECT_MANIFEST_GLOB = '{libs,stacks,tools}/*/package.json';
 
-/** The CLI entry the synth target runs; its sources are inputs of every synth. */
+/** The CLI entry the stack targets run: `platform <command> <stack>`. */
 export const SYNTH_ENTRY = 'tools/cli/bin/platform.mts';
+
+/** Each platform command lives in its own module, named after it. */
+export function commandModule(command: string): string {
+  return `tools/cli/src/commands/${command}.ts`;
+}
+
+/** Test files that need the real engine, servers or workspace copies: the `integration` target. */
+export const INTEGRATION_TEST = /\.integration\.test\.m?ts$/;
+
+/**
+ * Files outside a project that its tests read (the real stacks a test copies, say): a named
+ * input, empty in nx.json, that a project sets in its package.json (`nx.namedInputs`).
+ */
+export const TEST_WORKSPACE_INPUT = 'testWorkspaceFiles';
+
+/** Vitest's global setup of the integration tests (vitest.config.mts): it sets up the engine. */
+export const INTEGRATION_GLOBAL_SETUP = 'tools/engine/src/test-global-setup.ts';
 
 const TOOLCHAIN_INPUTS = { externalDependencies: ['typescript'] };
 
@@ -101,23 +123,53 @@ function typecheckTarget(libraries: readonly string[]): TargetConfiguration {
   };
 }
 
-function testTarget(libraries: readonly string[], extraInputs: string[]): TargetConfiguration {
+type TestKind = 'unit' | 'integration';
+
+const TEST_RESULTS = { unit: 'dist/test-results/{projectRoot}.json', integration: 'dist/test-results/{projectRoot}.integration.json' };
+
+/**
+ * `unit`: the fast, offline tests. `integration`: the real engine, S3 server and workspace copies;
+ * Vitest's global setup makes the engine available first, and the engine's own production files
+ * are inputs (so a new pinned version re-runs them).
+ */
+function testTarget(kind: TestKind, libraries: readonly string[], extraInputs: TargetConfiguration['inputs'] & unknown[]): TargetConfiguration {
   return {
-    command: 'vitest run --dir {projectRoot} --reporter=default --reporter=json --outputFile.json=dist/test-results/{projectRoot}.json',
+    command: `vitest run --project ${kind} {projectRoot}/ --passWithNoTests --reporter=default --reporter=json --outputFile.json=${TEST_RESULTS[kind]}`,
     cache: true,
     inputs: [
       'default',
       ...libraryInputs(libraries),
       '{workspaceRoot}/vitest.config.mts',
+      TEST_WORKSPACE_INPUT,
       ...extraInputs,
       { externalDependencies: ['vitest', 'cdktf', 'constructs', '@cdktf/provider-google'] },
     ],
-    outputs: ['{workspaceRoot}/dist/test-results/{projectRoot}.json'],
-    metadata: { description: 'Runs the Vitest tests under the project root; results in dist/test-results.' },
+    outputs: [`{workspaceRoot}/${TEST_RESULTS[kind]}`],
+    metadata: {
+      description:
+        kind === 'unit'
+          ? 'Runs the fast, offline Vitest tests under the project root; results in dist/test-results.'
+          : 'Runs the integration tests (*.integration.test.ts: real engine, S3 server, workspace copies); results in dist/test-results.',
+    },
   };
 }
 
-function synthTarget(stackName: string, libraries: readonly string[]): TargetConfiguration {
+/**
+ * What running `platform <command>` reads: the CLI entry, the command's module and what it
+ * imports (files of the CLI, production files of the tool and library projects it reaches),
+ * from the import closure, never from globs of another project's folders.
+ */
+export interface CommandInputs {
+  readonly files: readonly string[];
+  readonly projects: readonly string[];
+}
+
+function commandInputList(command: CommandInputs | undefined): NonNullable<TargetConfiguration['inputs']> {
+  if (!command) return [];
+  return [...command.files.map((file) => `{workspaceRoot}/${file}`), ...libraryInputs(command.projects)];
+}
+
+function synthTarget(stackName: string, libraries: readonly string[], command: CommandInputs | undefined): TargetConfiguration {
   return {
     command: `tsx ${SYNTH_ENTRY} synth ${stackName}`,
     cache: true,
@@ -125,9 +177,7 @@ function synthTarget(stackName: string, libraries: readonly string[]): TargetCon
       'production',
       ...libraryInputs(libraries),
       ...environmentInputs(stackName),
-      '{workspaceRoot}/tools/cli/src/synth/**/*.ts',
-      '{workspaceRoot}/tools/cli/src/workspace.ts',
-      `{workspaceRoot}/${SYNTH_ENTRY}`,
+      ...commandInputList(command),
       { externalDependencies: ['cdktf', 'constructs', '@cdktf/provider-google'] },
     ],
     outputs: [`{workspaceRoot}/dist/stacks/${stackName}`],
@@ -137,16 +187,12 @@ function synthTarget(stackName: string, libraries: readonly string[]): TargetCon
   };
 }
 
-const WHOLE_WORKSPACE = ['{workspaceRoot}/**/*', '!{workspaceRoot}/dist/**/*'];
-
-const ENGINE_INPUTS = ['{workspaceRoot}/tools/engine/versions.json', '{workspaceRoot}/tools/engine/src/**/*.ts', '{workspaceRoot}/tools/cli/src/engine/**/*.ts'];
-
-function validateTarget(stackName: string, options: NormalizedOptions): TargetConfiguration {
+function validateTarget(stackName: string, options: NormalizedOptions, command: CommandInputs | undefined): TargetConfiguration {
   return {
     command: `tsx ${SYNTH_ENTRY} validate ${stackName}`,
     cache: true,
     dependsOn: [options.synthTargetName],
-    inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, ...ENGINE_INPUTS],
+    inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, ...commandInputList(command)],
     outputs: [],
     metadata: { description: `Validates ${stackName} with the engine (init -backend=false, validate -json) in every environment.` },
   };
@@ -159,11 +205,13 @@ function perEnvironmentTarget(
   environments: readonly string[],
   dependsOn: TargetConfiguration['dependsOn'],
   description: string,
+  command: CommandInputs | undefined,
 ): TargetConfiguration {
   return {
     command: `tsx ${SYNTH_ENTRY} ${operation} ${stackName}`,
     cache: false,
     dependsOn,
+    inputs: commandInputList(command),
     configurations: Object.fromEntries(environments.map((env) => [env, { args: `--env ${env}` }])),
     outputs: [`{workspaceRoot}/dist/engine/${stackName}`],
     metadata: { description: `${description} Choose the environment as the configuration, e.g. nx run ${stackName}:${operation}:dev.` },
@@ -175,12 +223,13 @@ function perEnvironmentTarget(
  * manifest names the commit, which Nx does not hash). publish: uploads that artifact.
  * nx-release-publish: what `nx release` runs after versioning and tagging, i.e. publish.
  */
-function releaseTargets(stackName: string, options: NormalizedOptions): Record<string, TargetConfiguration> {
+function releaseTargets(stackName: string, options: NormalizedOptions, commands: CommandInputsOf): Record<string, TargetConfiguration> {
   return {
     [options.packageTargetName]: {
       command: `tsx ${SYNTH_ENTRY} package ${stackName}`,
       cache: false,
       dependsOn: [options.synthTargetName],
+      inputs: commandInputList(commands('package')),
       outputs: [`{workspaceRoot}/dist/artifacts/${stackName}`],
       metadata: { description: `Packages the ${stackName} version in its package.json: every environment's JSON, the provider lock file, a manifest.` },
     },
@@ -188,6 +237,7 @@ function releaseTargets(stackName: string, options: NormalizedOptions): Record<s
       command: `tsx ${SYNTH_ENTRY} publish ${stackName}`,
       cache: false,
       dependsOn: [options.packageTargetName],
+      inputs: commandInputList(commands('publish')),
       outputs: [],
       metadata: { description: `Uploads the packaged ${stackName} version to the artifact store ($PLATFORM_STORE or dist/store).` },
     },
@@ -199,51 +249,57 @@ function releaseTargets(stackName: string, options: NormalizedOptions): Record<s
   };
 }
 
-/** Libraries (by project name) a project imports: in production code, and including its tests. */
+/** Projects (by name) a project imports: in production code, and including its tests. */
 export interface ProjectLibraries {
   readonly production: readonly string[];
   readonly withTests: readonly string[];
 }
 
+/** The inputs of one platform command (see `CommandInputs`); undefined where the CLI is absent. */
+export type CommandInputsOf = (command: string) => CommandInputs | undefined;
+
+/** What the plugin read from a project's folder besides its manifest. */
+export interface ProjectFacts {
+  readonly libraries: ProjectLibraries;
+  /** Whether the project has `*.integration.test.ts` files. */
+  readonly hasIntegrationTests?: boolean;
+  /** The projects an integration test run reaches, its global setup (the engine) included. */
+  readonly integrationLibraries?: readonly string[];
+}
+
 export function buildProjectConfiguration(
   manifest: ProjectManifest,
-  libraries: ProjectLibraries,
+  facts: ProjectFacts,
   options: NormalizedOptions,
   environments: readonly string[] = [],
+  commands: CommandInputsOf = () => undefined,
 ): ProjectConfiguration {
+  const { libraries } = facts;
   const targets: Record<string, TargetConfiguration> = {
     [options.lintTargetName]: lintTarget(),
     [options.typecheckTargetName]: typecheckTarget(libraries.withTests),
   };
+  const stackTests = manifest.kind === 'stack' ? environmentInputs(manifest.name) : [];
+  targets[options.testTargetName] = testTarget('unit', libraries.withTests, stackTests);
+  if (facts.hasIntegrationTests) {
+    targets[options.integrationTargetName] = testTarget('integration', facts.integrationLibraries ?? libraries.withTests, stackTests);
+  }
   if (manifest.kind === 'stack') {
-    targets[options.synthTargetName] = synthTarget(manifest.name, libraries.production);
-    targets[options.testTargetName] = testTarget(libraries.withTests, environmentInputs(manifest.name));
     const name = manifest.name;
-    targets[options.validateTargetName] = validateTarget(name, options);
-    targets[options.planTargetName] = perEnvironmentTarget(name, 'plan', environments, [options.synthTargetName], 'Plans the stack; saves tfplan and plan.json in dist/engine.');
-    targets[options.applyTargetName] = perEnvironmentTarget(
-      name,
-      'apply',
-      environments,
-      [options.synthTargetName, `^${options.applyTargetName}`],
-      'Plans and applies the stack after its upstream stacks.',
-    );
-    targets[options.destroyTargetName] = perEnvironmentTarget(name, 'destroy', environments, [options.synthTargetName], 'Destroys the stack; staging and production refuse without --break-glass.');
-    targets[options.outputTargetName] = perEnvironmentTarget(name, 'output', environments, [], 'Prints the stack outputs as JSON.');
-    targets[options.driftTargetName] = perEnvironmentTarget(
-      name,
+    targets[options.synthTargetName] = synthTarget(name, libraries.production, commands('synth'));
+    targets[options.validateTargetName] = validateTarget(name, options, commands('validate'));
+    const perEnvironment = (operation: string, dependsOn: TargetConfiguration['dependsOn'], description: string) =>
+      perEnvironmentTarget(name, operation, environments, dependsOn, description, commands(operation));
+    targets[options.planTargetName] = perEnvironment('plan', [options.synthTargetName], 'Plans the stack; saves tfplan and plan.json in dist/engine.');
+    targets[options.applyTargetName] = perEnvironment('apply', [options.synthTargetName, `^${options.applyTargetName}`], 'Plans and applies the stack after its upstream stacks.');
+    targets[options.destroyTargetName] = perEnvironment('destroy', [options.synthTargetName], 'Destroys the stack; staging and production refuse without --break-glass.');
+    targets[options.outputTargetName] = perEnvironment('output', [], 'Prints the stack outputs as JSON.');
+    targets[options.driftTargetName] = perEnvironment(
       'drift',
-      environments,
       [options.synthTargetName],
       'Checks the stack for drift with a refresh-only plan (never applied); exits 2 when drift is found.',
     );
-    Object.assign(targets, releaseTargets(name, options));
-  } else if (manifest.kind === 'tool') {
-    // Tools act on the whole workspace and their tests do too (determinism, docs, cache
-    // isolation run the real commands on a copy of the repository): any file can change them.
-    targets[options.testTargetName] = testTarget(libraries.withTests, WHOLE_WORKSPACE);
-  } else {
-    targets[options.testTargetName] = testTarget(libraries.withTests, []);
+    Object.assign(targets, releaseTargets(name, options, commands));
   }
   return {
     root: manifest.root,
@@ -278,6 +334,7 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
     const aliasRoots = readAliasRoots(context.workspaceRoot);
     const environments = listEnvironments(context.workspaceRoot);
     const importScans: ImportScanCache = new Map();
+    const commandClosures = new Map<string, CommandInputs | undefined>();
     const projectNames = new Map<string, string>();
     const nameOf = (root: string) => {
       if (!projectNames.has(root)) {
@@ -285,6 +342,20 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
         projectNames.set(root, existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name ?? root) : root);
       }
       return projectNames.get(root)!;
+    };
+    const closureOf = (entry: string, shallow: string[] = []): CommandInputs | undefined => {
+      if (!commandClosures.has(entry)) {
+        const present = existsSync(join(context.workspaceRoot, entry));
+        const closure = present ? moduleClosure(context.workspaceRoot, [entry], aliasRoots, importScans, shallow) : undefined;
+        commandClosures.set(entry, closure && { files: closure.files, projects: closure.projects.map(nameOf) });
+      }
+      return commandClosures.get(entry);
+    };
+    const commands: CommandInputsOf = (command) => closureOf(commandModule(command), [SYNTH_ENTRY]);
+    // The global setup's own project (the engine) and what it imports.
+    const globalSetup = () => {
+      const closure = closureOf(INTEGRATION_GLOBAL_SETUP);
+      return { projects: closure ? [nameOf(projectRootOf(context.workspaceRoot, dirname(INTEGRATION_GLOBAL_SETUP))), ...closure.projects] : [] };
     };
     try {
       return await createNodesFromFiles(
@@ -295,10 +366,18 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
             production: libraryClosure(context.workspaceRoot, root, false, aliasRoots, importScans).map(nameOf),
             withTests: libraryClosure(context.workspaceRoot, root, true, aliasRoots, importScans).map(nameOf),
           };
-          const key = hashObject({ manifestFile, text, libraries, environments });
+          const hasIntegrationTests = hasSourceFile(context.workspaceRoot, root, INTEGRATION_TEST);
+          const facts: ProjectFacts = {
+            libraries,
+            hasIntegrationTests,
+            ...(hasIntegrationTests ? { integrationLibraries: [...new Set([...libraries.withTests, ...globalSetup().projects])].filter((name) => name !== nameOf(root)).sort() } : {}),
+          };
+          const kind = kindOf(root);
+          const commandInputs = kind === 'stack' ? STACK_COMMANDS.map(commands) : [];
+          const key = hashObject({ manifestFile, text, facts, environments, commandInputs });
           const project =
             cache[key] ??
-            buildProjectConfiguration(readProjectManifest(manifestFile, text, kindOf(root)), libraries, options, environments);
+            buildProjectConfiguration(readProjectManifest(manifestFile, text, kind), facts, options, environments, commands);
           nextCache[key] = project;
           return { projects: { [root]: project } };
         },

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentFilePath, findWorkspaceRoot, stackSettingsPath } from '@platform/config';
-import { readPinnedVersions } from '@platform/engine';
+import { environmentFilePath, stackSettingsPath } from '@platform/config';
 import { canonicalJson, type ArtifactManifest } from './manifest';
 
 export function sha256Hex(bytes: Uint8Array | string): string {
@@ -41,22 +40,28 @@ interface SynthReport {
 /** Path of the provider lock file inside an artifact (the engine's own file name). */
 export const LOCK_FILE = '.terraform.lock.hcl';
 
+/** The engine and provider versions an artifact is built for (the caller reads the pins). */
+export interface ArtifactToolchain {
+  readonly opentofu: string;
+  /** Provider source -> version. */
+  readonly providers: Readonly<Record<string, string>>;
+}
+
 export interface BuildArtifactOptions {
+  readonly toolchain: ArtifactToolchain;
   /** The release commit. @default 'HEAD' */
   readonly commit?: string;
   /** The provider lock file (`.terraform.lock.hcl`) every environment's configuration is deployed with. */
   readonly lockFile?: string;
 }
 
-export function buildArtifact(workspaceRoot: string, stack: string, version: string, options: BuildArtifactOptions = {}): Artifact {
+export function buildArtifact(workspaceRoot: string, stack: string, version: string, options: BuildArtifactOptions): Artifact {
   const commit = options.commit ?? 'HEAD';
   const dir = join(workspaceRoot, 'dist/stacks', stack);
   const reportFile = join(dir, 'synth.json');
   if (!existsSync(reportFile)) throw new Error(`dist/stacks/${stack}/synth.json does not exist: run 'npx nx run ${stack}:synth' first`);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SynthReport;
   const gitCommit = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]).trim();
-  // The estate may be a fixture inside the repository; pinned versions are the repository's.
-  const versions = readPinnedVersions(findWorkspaceRoot(workspaceRoot));
 
   const files = new Map<string, Uint8Array>();
   const environments: ArtifactManifest['environments'] = {};
@@ -71,7 +76,7 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
     environments[env] = { configHash: sha256Hex(Buffer.concat(config)), file: path };
   }
   if (options.lockFile !== undefined) files.set(LOCK_FILE, Buffer.from(options.lockFile));
-  const providers = Object.fromEntries(Object.entries(versions.providers).map(([source, p]) => [source, p.version]));
+  const providers = { ...options.toolchain.providers };
   const manifest: ArtifactManifest = {
     schemaVersion: 1,
     stack,
@@ -79,7 +84,7 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
     gitCommit,
     sourceHash: treeHash(workspaceRoot, gitCommit, [`stacks/${stack}`, 'libs']),
     environments,
-    engine: { opentofu: versions.opentofu.version },
+    engine: { opentofu: options.toolchain.opentofu },
     providers,
     contracts: report.contracts,
     ...(options.lockFile !== undefined ? { lockFile: LOCK_FILE } : {}),

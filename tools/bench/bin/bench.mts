@@ -1,0 +1,51 @@
+#!/usr/bin/env -S npx tsx
+// Benchmarks, run on demand (never as timed tests): prints wall times of synth through Nx.
+import { Command } from 'commander';
+import { findWorkspaceRoot, runProgram, UsageError, withExitCodes } from '@platform/workspace';
+import { runAffectedBenchmark } from '../src/affected-bench';
+import { runDriftBenchmark } from '../src/drift-bench';
+import { runDrillBenchmark } from '../src/drill-bench';
+import { runEngineBenchmark } from '../src/engine-bench';
+import { runSynthBenchmark } from '../src/synth-bench';
+
+const PARTS = ['synth', 'engine', 'affected', 'drift', 'drill'] as const;
+
+const program = new Command('bench')
+  .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), change detection, the drift check and the drill.')
+  .option('--runs <n>', 'repetitions of each synth measurement (the median is reported)', '3')
+  .option('--only <part>', `${PARTS.join(', ')} (default: all)`)
+  .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
+  .option('--ci', 'also time a one-stack CI run against a full run (affected benchmark; minutes)')
+  .option('--cold', 'also time the engine setup into an empty cache (builds everything: minutes)')
+  .action(async (options: { runs: string; only?: string; cold?: boolean; stacks: string; ci?: boolean }) => {
+    const runs = Number.parseInt(options.runs, 10);
+    if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive whole number, got '${options.runs}'`);
+    if (options.only !== undefined && !(PARTS as readonly string[]).includes(options.only)) {
+      throw new UsageError(`--only must be one of ${PARTS.join(', ')}, got '${options.only}'`);
+    }
+    const stacks = Number.parseInt(options.stacks, 10);
+    if (!Number.isInteger(stacks) || stacks < 1) throw new UsageError(`--stacks must be a positive whole number, got '${options.stacks}'`);
+    const workspaceRoot = findWorkspaceRoot();
+    const log = (line: string) => console.log(line);
+    const wanted = (part: string) => options.only === undefined || options.only === part;
+    if (wanted('synth')) await runSynthBenchmark({ workspaceRoot, runs, log });
+    if (wanted('engine')) {
+      log('');
+      await runEngineBenchmark({ workspaceRoot, cold: options.cold === true, log });
+    }
+    if (wanted('affected')) {
+      log('');
+      await runAffectedBenchmark({ workspaceRoot, stacks, ci: options.ci === true, log });
+    }
+    if (wanted('drift')) {
+      log('');
+      await runDriftBenchmark({ workspaceRoot, runs, log });
+    }
+    if (wanted('drill')) {
+      log('');
+      await runDrillBenchmark({ workspaceRoot, runs, log });
+    }
+  });
+
+withExitCodes(program);
+await runProgram(program);

@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { nxChildEnvironment } from '@platform/config';
+import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
+import { markdownTable } from '@platform/workspace';
+
+function timed(cwd: string, command: string, args: readonly string[]): number {
+  const started = performance.now();
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment(), maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${(result.stderr || result.stdout).slice(-2000)}`);
+  return (performance.now() - started) / 1000;
+}
+
+/** Adds `count` stacks copied from the bootstrap stack (renamed, publishing nothing) with settings everywhere. */
+function generateStacks(root: string, count: number): void {
+  const environments = readdirSync(join(root, 'environments'));
+  for (let i = 0; i < count; i++) {
+    const name = `gen-${String(i).padStart(3, '0')}`;
+    cpSync(join(root, 'stacks/bootstrap'), join(root, 'stacks', name), { recursive: true });
+    const replace = (file: string, from: string, to: string) => {
+      const path = join(root, 'stacks', name, file);
+      writeFileSync(path, readFileSync(path, 'utf8').replace(from, to));
+    };
+    replace('package.json', '"name": "bootstrap"', `"name": "${name}"`);
+    replace('src/index.ts', "name: 'bootstrap'", `name: '${name}'`);
+    replace('src/index.ts', 'stack.publish(bootstrapContract, { stateBucket: bucket.name, stateKeyId: stateKey.id });', 'void bucket;');
+    replace('src/index.ts', "import { bootstrapContract } from '@platform/contracts';\n", '');
+    rmSync(join(root, 'stacks', name, 'src/bootstrap.test.ts'));
+    for (const env of environments) cpSync(join(root, 'environments', env, 'bootstrap.yaml'), join(root, 'environments', env, `${name}.yaml`));
+  }
+}
+
+function changeOneSetting(root: string, stack: string): void {
+  const file = join(root, 'environments/prod', `${stack}.yaml`);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/retainedStateVersions: \d+/, 'retainedStateVersions: 99'));
+  commitAll(root, `change ${stack}`);
+}
+
+export interface AffectedBenchOptions {
+  readonly workspaceRoot: string;
+  readonly stacks: number;
+  /** Also time a one-stack CI run against a full run (several minutes). */
+  readonly ci: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** Times affected computation on this repository and on a generated one of many stacks. */
+export async function runAffectedBenchmark(options: AffectedBenchOptions): Promise<void> {
+  const rows: string[][] = [];
+  const measure = (label: string, copy: string, base: string) => {
+    const plain = timed(copy, 'npx', ['nx', 'show', 'projects', '--affected', `--base=${base}`, '--head=HEAD']);
+    const effective = timed(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'affected', `--base=${base}`, '--json']);
+    rows.push([label, plain.toFixed(1), effective.toFixed(1)]);
+  };
+
+  const small = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected');
+  let big: string | undefined;
+  try {
+    changeOneSetting(small, 'bootstrap');
+    measure('this repository (6 stacks x 4 environments)', small, 'HEAD~1');
+
+    big = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected-big');
+    generateStacks(big, options.stacks);
+    commitAll(big, 'generated stacks');
+    changeOneSetting(big, 'gen-007');
+    measure(`generated workspace (${options.stacks + 6} stacks x 4 environments)`, big, 'HEAD~1');
+
+    options.log(markdownTable(['Workspace, one stack setting changed', 'nx affected (s)', 'narrowed, with base and head synth (s)'], rows));
+
+    if (options.ci) {
+      const targets = 'lint,typecheck,test,synth';
+      const one = timed(small, 'npx', ['nx', 'affected', '-t', targets, '--base=HEAD~1', '--head=HEAD', '--skip-nx-cache', '--exclude=tag:type:tool', '--outputStyle=static']);
+      const full = timed(small, 'npx', ['nx', 'run-many', '-t', targets, '--skip-nx-cache', '--exclude=tag:type:tool', '--outputStyle=static']);
+      options.log('');
+      options.log(
+        markdownTable(
+          ['CI run (lint, typecheck, test, synth; stacks and libraries, no cache)', 'Wall time (s)'],
+          [
+            ['one stack setting changed (nx affected)', one.toFixed(1)],
+            ['everything (nx run-many)', full.toFixed(1)],
+          ],
+        ),
+      );
+    }
+  } finally {
+    removeWorkspaceCopy(small);
+    if (big) removeWorkspaceCopy(big);
+  }
+}

@@ -1,0 +1,55 @@
+import { listEnvironments } from '@platform/config';
+import { $ } from 'zx';
+import { markdownTable } from '@platform/workspace';
+import { median, seconds as timed } from './timing';
+import { listStacks } from '@platform/workspace';
+
+export interface Measurement {
+  readonly name: string;
+  readonly seconds: readonly number[];
+}
+
+export interface SynthBenchOptions {
+  readonly workspaceRoot: string;
+  readonly runs: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Cold: every synth task runs (Nx cache skipped), one process per stack, all environments
+ * of a stack in that process. Warm: the same command with the cache, nothing changed.
+ */
+export async function runSynthBenchmark(options: SynthBenchOptions): Promise<Measurement[]> {
+  const { workspaceRoot, runs, log } = options;
+  const nx = $({ cwd: workspaceRoot, quiet: true, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: process.env.NX_DAEMON ?? 'false' } });
+  const stacks = listStacks(workspaceRoot);
+  const environments = listEnvironments(workspaceRoot);
+  log(`Synth benchmark: ${stacks.length} stacks x ${environments.length} environments = ${stacks.length * environments.length} Terraform JSON files, ${runs} run(s) each, median reported`);
+
+  const measurements: Measurement[] = [];
+  const measure = async (name: string, command: () => Promise<unknown>) => {
+    const seconds: number[] = [];
+    for (let run = 0; run < runs; run++) seconds.push(await timed(command));
+    measurements.push({ name, seconds });
+    log(`  ${name}: ${median(seconds).toFixed(2)} s`);
+  };
+
+  await measure('cold synth, all stacks (nx run-many -t synth --skip-nx-cache)', () =>
+    nx`npx nx run-many -t synth --skip-nx-cache --outputStyle=static`,
+  );
+  // --skip-nx-cache neither reads nor writes the cache: fill it once, unmeasured.
+  await nx`npx nx run-many -t synth --outputStyle=static`;
+  await measure('warm synth, all stacks (nx run-many -t synth, cached)', () =>
+    nx`npx nx run-many -t synth --outputStyle=static`,
+  );
+  await measure('one process, all stacks, no Nx (platform synth)', () => nx`npx tsx tools/cli/bin/platform.mts synth`);
+
+  log('');
+  log(
+    markdownTable(
+      ['Measurement', 'Median (s)', 'Runs (s)'],
+      measurements.map((m) => [m.name, median(m.seconds).toFixed(2), m.seconds.map((s) => s.toFixed(2)).join(', ')]),
+    ),
+  );
+  return measurements;
+}

@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dependencyLayers, readStackGraph } from '@platform/workspace';
+import { markdownTable } from '@platform/workspace';
+import { candidateStacks, changedFiles, narrowAffected, plainAffectedStacks, type AffectedStack } from './effective-affected';
+import { diffOutputHashes, onlyStacks, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
+import { diffResources, type ResourceChange } from './resource-diff';
+
+/** What the engine's saved plan of a stack in an environment would do (from plan.json). */
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly remove: number;
+  /** Addresses the plan replaces (delete and create). */
+  readonly replace: readonly string[];
+}
+
+export interface StackBlastRadius extends AffectedStack {
+  /** Resource changes by environment. */
+  readonly changes: Readonly<Record<string, readonly ResourceChange[]>>;
+  /** The engine's plan summary by environment, where a saved plan exists (dist/engine). */
+  readonly plans: Readonly<Record<string, PlanSummary>>;
+  /** Stacks that read this one's outputs, transitively. */
+  readonly consumers: readonly string[];
+}
+
+export interface BlastRadius {
+  readonly base: string;
+  readonly head: string;
+  readonly changedFiles: readonly string[];
+  readonly plainAffected: readonly string[];
+  readonly stacks: readonly StackBlastRadius[];
+  /** Consumers of changed stacks whose own output did not change: re-plan them after the apply. */
+  readonly downstream: readonly string[];
+  /** Order to apply the changed stacks in; stacks of one layer can run in parallel. */
+  readonly applyOrder: readonly (readonly string[])[];
+}
+
+/** Summarizes a saved plan rendering (`show -json`); undefined when the stack was not planned. */
+export function readPlanSummary(workspaceRoot: string, stack: string, environment: string): PlanSummary | undefined {
+  const file = join(workspaceRoot, 'dist/engine', stack, environment, 'plan.json');
+  if (!existsSync(file)) return undefined;
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as { resource_changes?: { address: string; change: { actions: string[] } }[] };
+  const summary = { add: 0, change: 0, remove: 0, replace: [] as string[] };
+  for (const rc of plan.resource_changes ?? []) {
+    const actions = rc.change.actions;
+    if (actions.includes('create')) summary.add++;
+    if (actions.includes('delete')) summary.remove++;
+    if (actions.includes('update')) summary.change++;
+    if (actions.includes('create') && actions.includes('delete')) summary.replace.push(rc.address);
+  }
+  return summary;
+}
+
+function consumersOf(graph: ReadonlyMap<string, readonly string[]>, stack: string): string[] {
+  const found = new Set<string>();
+  const visit = (producer: string) => {
+    for (const [consumer, upstream] of graph) {
+      if (upstream.includes(producer) && !found.has(consumer)) {
+        found.add(consumer);
+        visit(consumer);
+      }
+    }
+  };
+  visit(stack);
+  return [...found].sort();
+}
+
+/** The blast radius of base..head, from synthesized output alone (no engine, no cloud). */
+export function blastRadius(workspaceRoot: string, base: string, head: string, baseSynth?: ReturnType<typeof synthesizeAt>): BlastRadius {
+  const changed = changedFiles(workspaceRoot, base, head);
+  const plainAffected = plainAffectedStacks(workspaceRoot, base, head);
+  const candidates = candidateStacks(workspaceRoot, base, plainAffected);
+  const atBase = baseSynth ?? synthesizeAt(workspaceRoot, base, candidates);
+  const headHashes = readOutputHashes(workspaceRoot);
+  const headFiles: SynthesizedFiles = readSynthesizedFiles(workspaceRoot);
+  const affected = narrowAffected(diffOutputHashes(onlyStacks(atBase.hashes, candidates), onlyStacks(headHashes, candidates)), changed, headHashes);
+  const graph = readStackGraph(workspaceRoot);
+  const stacks = affected.map((a) => {
+    const changes: Record<string, ResourceChange[]> = {};
+    for (const env of a.environments) {
+      changes[env] = diffResources(atBase.files.get(a.stack)?.get(env), headFiles.get(a.stack)?.get(env));
+    }
+    const plans: Record<string, PlanSummary> = {};
+    for (const env of a.environments) {
+      const summary = readPlanSummary(workspaceRoot, a.stack, env);
+      if (summary) plans[env] = summary;
+    }
+    return { ...a, changes, plans, consumers: graph.has(a.stack) ? consumersOf(graph, a.stack) : [] };
+  });
+  const names = new Set(stacks.map((s) => s.stack));
+  const downstream = [...new Set(stacks.flatMap((s) => s.consumers))].filter((s) => !names.has(s)).sort();
+  const applyOrder = dependencyLayers(graph)
+    .map((layer) => layer.filter((stack) => names.has(stack) && stacks.find((s) => s.stack === stack)!.reason !== 'removed'))
+    .filter((layer) => layer.length > 0);
+  return { base, head, changedFiles: changed, plainAffected, stacks, downstream, applyOrder };
+}
+
+const id = (stack: string) => stack.replace(/-/g, '_');
+
+/** The affected part of the stack graph: changed stacks, their consumers and the edges between them. */
+export function blastRadiusMermaid(report: BlastRadius, graph: ReadonlyMap<string, readonly string[]>): string {
+  const changed = report.stacks.map((s) => s.stack);
+  const nodes = [...new Set([...changed, ...report.downstream])].sort();
+  const lines = ['```mermaid', 'flowchart LR'];
+  for (const stack of nodes) lines.push(`  ${id(stack)}["${stack}"]`);
+  for (const [consumer, upstream] of [...graph].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const producer of upstream) if (nodes.includes(consumer) && nodes.includes(producer)) lines.push(`  ${id(producer)} --> ${id(consumer)}`);
+  }
+  lines.push('  classDef changed fill:#fde68a,stroke:#b45309', '  classDef downstream fill:#e5e7eb,stroke:#6b7280');
+  if (changed.length > 0) lines.push(`  class ${changed.map(id).join(',')} changed`);
+  if (report.downstream.length > 0) lines.push(`  class ${report.downstream.map(id).join(',')} downstream`);
+  lines.push('```');
+  return lines.join('\n');
+}
+
+function count(changes: readonly ResourceChange[], action: ResourceChange['action']): number {
+  return changes.filter((c) => c.action === action).length;
+}
+
+/** Markdown for a pull request comment. */
+export function renderBlastRadius(report: BlastRadius, graph: ReadonlyMap<string, readonly string[]>): string {
+  if (report.stacks.length === 0) {
+    return `## Blast radius\n\nNo stack's synthesized output changes (${report.changedFiles.length} files changed). Nothing to plan or apply.\n`;
+  }
+  const summary = markdownTable(
+    ['Stack', 'Why', 'Environment', 'Add', 'Change', 'Remove'],
+    report.stacks.flatMap((s) =>
+      Object.entries(s.changes).map(([env, changes]) => [s.stack, s.reason, env, String(count(changes, 'add')), String(count(changes, 'change')), String(count(changes, 'remove'))]),
+    ),
+  );
+  const details = report.stacks.map((s) => {
+    const perEnv = Object.entries(s.changes)
+      .map(([env, changes]) => {
+        const lines = changes.map((c) => `- \`${c.address}\` ${c.action}${c.attributes.length ? `: ${c.attributes.map((a) => `\`${a}\``).join(', ')}` : ''}`);
+        const plan = s.plans[env];
+        const planLine = plan
+          ? `\n\nEngine plan: ${plan.add} to add, ${plan.change} to change, ${plan.remove} to destroy${plan.replace.length ? `; replaces ${plan.replace.map((a) => `\`${a}\``).join(', ')}` : ''}`
+          : '';
+        return `**${env}**\n\n${lines.join('\n') || '- no resource changes (outputs or settings only)'}${planLine}`;
+      })
+      .join('\n\n');
+    return `<details><summary>${s.stack}: ${s.reason}${s.consumers.length ? `; read by ${s.consumers.join(', ')}` : ''}</summary>\n\n${perEnv}\n\n</details>`;
+  });
+  return [
+    '## Blast radius',
+    '',
+    summary,
+    '',
+    `Apply order: ${report.applyOrder.map((layer) => layer.join(', ')).join(' → ') || 'none'}`,
+    report.downstream.length ? `Downstream (outputs they read may change; re-plan after apply): ${report.downstream.join(', ')}` : 'Downstream: none',
+    `nx affected listed: ${report.plainAffected.join(', ') || 'none'}`,
+    '',
+    blastRadiusMermaid(report, graph),
+    '',
+    ...details,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { nxChildEnvironment } from '@platform/config';
+import { listStacks } from '@platform/workspace';
+import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
+
+/** Files whose change alters what the engine does with unchanged output: every stack is affected. */
+export const ENGINE_FILES = ['tools/engine/versions.json'];
+
+export interface AffectedStack {
+  readonly stack: string;
+  readonly reason: 'added' | 'removed' | 'output changed' | 'engine or providers changed';
+  /** Environments whose synthesized output differs (all of the stack's for the engine reason). */
+  readonly environments: readonly string[];
+}
+
+export interface AffectedReport {
+  readonly base: string;
+  readonly head: string;
+  readonly changedFiles: readonly string[];
+  /** Stacks `nx affected` lists (project-level, from files and the project graph). */
+  readonly plain: readonly string[];
+  /** Stacks whose synthesized output or engine really changes: the ones to plan and apply. */
+  readonly effective: readonly AffectedStack[];
+}
+
+function run(cwd: string, command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment() });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`);
+  return result.stdout.trim();
+}
+
+export function changedFiles(workspaceRoot: string, base: string, head: string): string[] {
+  return run(workspaceRoot, 'git', ['diff', '--name-only', `${base}...${head}`]).split('\n').filter(Boolean).sort();
+}
+
+/** Stacks among the projects `nx show projects --affected` lists. */
+export function plainAffectedStacks(workspaceRoot: string, base: string, head: string): string[] {
+  const stacks = new Set(listStacks(workspaceRoot));
+  const projects = run(workspaceRoot, 'npx', ['nx', 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`]);
+  return projects.split('\n').filter((name) => stacks.has(name)).sort();
+}
+
+/** Narrows to the stacks whose output differs, plus every stack when the engine or providers changed. */
+export function narrowAffected(differences: readonly OutputDifference[], changed: readonly string[], head: OutputHashes): AffectedStack[] {
+  const engineChanged = changed.some((file) => ENGINE_FILES.includes(file));
+  const byStack = new Map<string, AffectedStack>();
+  for (const d of differences) {
+    byStack.set(d.stack, { stack: d.stack, reason: d.kind === 'changed' ? 'output changed' : d.kind, environments: d.environments });
+  }
+  if (engineChanged) {
+    for (const [stack, environments] of head) {
+      if (!byStack.has(stack)) byStack.set(stack, { stack, reason: 'engine or providers changed', environments: Object.keys(environments).sort() });
+    }
+  }
+  return [...byStack.values()].sort((a, b) => a.stack.localeCompare(b.stack));
+}
+
+/**
+ * Affected stacks between two commits, both as `nx affected` sees them and narrowed to the
+ * stacks whose synthesized output (or engine) really changes. The head must be checked out
+ * and synthesized (dist/stacks) already; the base is synthesized in a temporary worktree.
+ */
+export function computeAffected(workspaceRoot: string, base: string, head = 'HEAD'): AffectedReport {
+  const changed = changedFiles(workspaceRoot, base, head);
+  const plain = plainAffectedStacks(workspaceRoot, base, head);
+  const candidates = candidateStacks(workspaceRoot, base, plain);
+  const headHashes = readOutputHashes(workspaceRoot);
+  const differences = diffOutputHashes(synthesizeAt(workspaceRoot, base, candidates).hashes, onlyStacks(headHashes, candidates));
+  return { base, head, changedFiles: changed, plain, effective: narrowAffected(differences, changed, headHashes) };
+}
+
+/**
+ * The stacks whose output can differ between the base and the checkout: those `nx affected`
+ * lists (a stack's synth inputs are exactly what Nx hashes for it; the corpus test checks
+ * nothing else changes) and the stacks the checkout no longer has, which Nx cannot list.
+ * Only these are synthesized at the base.
+ */
+export function candidateStacks(workspaceRoot: string, base: string, plain: readonly string[]): string[] {
+  const now = new Set(listStacks(workspaceRoot));
+  return [...new Set([...plain, ...stacksAt(workspaceRoot, base).filter((stack) => !now.has(stack))])].sort();
+}

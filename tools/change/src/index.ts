@@ -1,0 +1,4 @@
+export * from './blast-radius';
+export * from './effective-affected';
+export * from './output-hashes';
+export * from './resource-diff';

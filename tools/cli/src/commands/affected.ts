@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { synthesizeHead } from './synthesize-head';
+
+export function registerAffected(program: Command): void {
+  program
+    .command('affected')
+    .description('Stacks affected between two commits: as nx affected sees them, and narrowed to those whose synthesized output (or engine) changes.')
+    .requiredOption('--base <ref>', 'base commit (in CI: the merge base, e.g. origin/main)')
+    .option('--head <ref>', 'head commit (must be checked out)', 'HEAD')
+    .option('--json', 'print JSON instead of Markdown')
+    .action(async (options: { base: string; head: string; json?: boolean }) => {
+      const { computeAffected } = await import('@platform/change');
+      const { markdownTable } = await import('@platform/workspace');
+      const workspaceRoot = await synthesizeHead('computing affected stacks');
+      const report = computeAffected(workspaceRoot, options.base, options.head);
+      if (options.json) {
+        console.log(JSON.stringify(report, null, 2));
+        return;
+      }
+      console.log(`nx affected stacks: ${report.plain.join(', ') || 'none'}\n`);
+      console.log(
+        markdownTable(
+          ['Stack', 'Why', 'Environments'],
+          report.effective.map((a) => [a.stack, a.reason, a.environments.join(', ')]),
+        ),
+      );
+    });
+}

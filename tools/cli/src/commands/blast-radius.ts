@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { synthesizeHead } from './synthesize-head';
+
+export function registerBlastRadius(program: Command): void {
+  program
+    .command('blast-radius')
+    .description('Report what base..head changes, offline: stacks per environment, resources and attributes, consumers, apply order, a Mermaid graph.')
+    .requiredOption('--base <ref>', 'base commit (in CI: the merge base, e.g. origin/main)')
+    .option('--head <ref>', 'head commit (must be checked out)', 'HEAD')
+    .option('--json', 'print JSON instead of Markdown')
+    .action(async (options: { base: string; head: string; json?: boolean }) => {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { blastRadius, renderBlastRadius } = await import('@platform/change');
+      const { readStackGraph } = await import('@platform/workspace');
+      const workspaceRoot = await synthesizeHead('computing the blast radius');
+      const report = blastRadius(workspaceRoot, options.base, options.head);
+      const markdown = renderBlastRadius(report, readStackGraph(workspaceRoot));
+      const dir = join(workspaceRoot, 'dist/reports');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'blast-radius.json'), `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(join(dir, 'blast-radius.md'), markdown);
+      console.log(options.json ? JSON.stringify(report, null, 2) : markdown);
+      console.error('report: dist/reports/blast-radius.md, dist/reports/blast-radius.json');
+    });
+}

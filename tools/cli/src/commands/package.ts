@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+
+export function registerPackage(program: Command): void {
+  program
+    .command('package')
+    .description("Package a synthesized stack version as an immutable artifact in dist/artifacts/<stack>/<version>: every environment's JSON, the provider lock file and a manifest.")
+    .argument('<stack>', 'stack name (synthesize it first)')
+    .option('--version <version>', "release version (default: the stack's package.json version, which nx release writes)")
+    .action(async (stack: string, options: { version?: string }) => {
+      const { packageStack, releasedVersion, writePackagedArtifact } = await import('@platform/delivery');
+      const { findWorkspaceRoot } = await import('@platform/workspace');
+      const workspaceRoot = findWorkspaceRoot();
+      const version = options.version ?? releasedVersion(workspaceRoot, stack);
+      const artifact = await packageStack(workspaceRoot, stack, version, (line) => console.error(line));
+      const dir = writePackagedArtifact(workspaceRoot, artifact);
+      console.log(`${stack}@${version}: packaged in ${dir} (${artifact.files.size} files, commit ${artifact.manifest.gitCommit.slice(0, 12)})`);
+    });
+}

@@ -1,0 +1,6 @@
+export * from './engine-commands';
+export * from './plan-environment';
+export * from './released-stack';
+export * from './releases-file';
+export * from './stack-engine';
+export * from './upstream-substitution';

@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ChangeSummary } from '@platform/engine';
+import type { ReleasedStack } from './released-stack';
+import { dependencyLayers, readStackGraph } from '@platform/workspace';
+import { markdownTable } from '@platform/workspace';
+import { openStackEngine, PLAN_FILE, savePlanJson } from './stack-engine';
+import { substituteUpstreams, UNKNOWN_PLACEHOLDER, type Knowledge, type PlannedOutput } from './upstream-substitution';
+
+export interface StackPlan {
+  readonly stack: string;
+  readonly changes: ChangeSummary;
+  /** Upstream stacks never applied in this environment, read from their plans instead. */
+  readonly plannedUpstreams: Readonly<Record<string, Readonly<Record<string, Knowledge>>>>;
+  /** Wall time of init, plan and its JSON rendering. */
+  readonly seconds: number;
+}
+
+export interface EnvironmentPlan {
+  readonly environment: string;
+  readonly order: readonly (readonly string[])[];
+  readonly stacks: readonly StackPlan[];
+}
+
+interface PlanJson {
+  prior_state?: { values?: { root_module?: { resources?: { mode?: string }[] } } };
+  output_changes?: Record<string, PlannedOutput>;
+  resource_changes?: { address: string; change: { actions: string[] } }[];
+}
+
+/** No managed resource in state: the data sources a plan reads do not count. */
+function neverApplied(plan: PlanJson): boolean {
+  return !(plan.prior_state?.values?.root_module?.resources ?? []).some((resource) => resource.mode === 'managed');
+}
+
+/** Change counts from the plan's resource changes, leaving out the unknown-value placeholder. */
+function countChanges(plan: PlanJson): ChangeSummary {
+  const changes = { add: 0, change: 0, remove: 0 };
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.address === UNKNOWN_PLACEHOLDER) continue;
+    const actions = rc.change.actions;
+    if (actions.includes('create')) changes.add++;
+    if (actions.includes('delete')) changes.remove++;
+    if (actions.includes('update')) changes.change++;
+  }
+  return changes;
+}
+
+/**
+ * Plans every stack of an environment in dependency order. A stack whose upstream has never
+ * been applied there is planned with that upstream's planned outputs (from its saved plan);
+ * values known only after apply stay unknown and are reported as such.
+ */
+export async function planEnvironment(options: {
+  readonly workspaceRoot: string;
+  readonly environment: string;
+  readonly log: (line: string) => void;
+  /** Released versions to plan instead of dist/stacks (artifact bytes and lock files, in a drill). */
+  readonly releases?: ReadonlyMap<string, ReleasedStack>;
+}): Promise<EnvironmentPlan> {
+  const graph = readStackGraph(options.workspaceRoot);
+  const order = dependencyLayers(graph);
+  const plans = new Map<string, PlanJson>();
+  const results: StackPlan[] = [];
+  for (const stack of order.flat()) {
+    const fromPlans = new Map<string, Record<string, PlannedOutput>>();
+    for (const upstream of graph.get(stack) ?? []) {
+      const upstreamPlan = plans.get(upstream);
+      if (upstreamPlan && neverApplied(upstreamPlan)) fromPlans.set(upstream, upstreamPlan.output_changes ?? {});
+    }
+    const substituted: Record<string, Record<string, Knowledge>> = {};
+    const started = performance.now();
+    const { runner } = await openStackEngine({
+      workspaceRoot: options.workspaceRoot,
+      stack,
+      environment: options.environment,
+      backend: true,
+      log: () => {},
+      ...(options.releases?.has(stack) ? { release: options.releases.get(stack)! } : {}),
+      transform: (json) => {
+        if (fromPlans.size === 0) return json;
+        const result = substituteUpstreams(json, fromPlans);
+        Object.assign(substituted, result.substituted);
+        return result.json;
+      },
+    });
+    await runner.plan({ out: PLAN_FILE });
+    const plan = (await savePlanJson(runner)).rendering as PlanJson;
+    plans.set(stack, plan);
+    const changes = countChanges(plan);
+    results.push({ stack, changes, plannedUpstreams: substituted, seconds: (performance.now() - started) / 1000 });
+    const via = Object.keys(substituted).length > 0 ? ` (reads planned outputs of ${Object.keys(substituted).join(', ')})` : '';
+    options.log(`${stack} (${options.environment}): ${changes.add} to add, ${changes.change} to change, ${changes.remove} to destroy${via}`);
+  }
+  return { environment: options.environment, order, stacks: results };
+}
+
+export function renderEnvironmentPlan(plan: EnvironmentPlan): string {
+  const rows = plan.stacks.map((s) => {
+    const upstream = Object.entries(s.plannedUpstreams)
+      .flatMap(([stack, outputs]) => Object.entries(outputs).map(([name, knowledge]) => `${stack}.${name}: ${knowledge}`))
+      .join('; ');
+    return [s.stack, String(s.changes.add), String(s.changes.change), String(s.changes.remove), upstream || 'from state'];
+  });
+  return [
+    `## Plan of ${plan.environment}`,
+    '',
+    `Order: ${plan.order.map((layer) => layer.join(', ')).join(' → ')}`,
+    '',
+    markdownTable(['Stack', 'Add', 'Change', 'Destroy', 'Upstream outputs'], rows),
+    '',
+    'Values marked "known after apply" are unknown until the upstream is applied; they were not guessed.',
+    '',
+  ].join('\n');
+}
+
+/** Writes dist/reports/plan-<env>.json and .md; returns their paths. */
+export function writeEnvironmentPlan(workspaceRoot: string, plan: EnvironmentPlan): { json: string; markdown: string } {
+  const dir = join(workspaceRoot, 'dist/reports');
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `plan-${plan.environment}.json`);
+  const markdown = join(dir, `plan-${plan.environment}.md`);
+  writeFileSync(json, `${JSON.stringify(plan, null, 2)}\n`);
+  writeFileSync(markdown, renderEnvironmentPlan(plan));
+  return { json, markdown };
+}
+

@@ -1,0 +1,124 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findWorkspaceRoot, loadEnvironment, type EnvironmentConfig } from '@platform/config';
+import {
+  BACKEND_CONFIG_FILE,
+  EngineRunner,
+  prepareWorkdir,
+  readPinnedVersions,
+  setupEngine,
+  type RuntimeStateStore,
+} from '@platform/engine';
+import type { ReleasedStack } from './released-stack';
+import { synthOutputDir } from '@platform/workspace';
+
+/**
+ * Where the engine works on one stack in one environment (plans, lock file, .terraform).
+ * Validation gets its own folder: `init -backend=false` in a folder initialised with a
+ * backend would still load state through that backend.
+ */
+export function engineWorkdir(stack: string, environment: string, purpose: 'deploy' | 'validate' = 'deploy'): string {
+  return purpose === 'deploy' ? `dist/engine/${stack}/${environment}` : `dist/engine-validate/${stack}/${environment}`;
+}
+
+export const PLAN_FILE = 'tfplan';
+export const PLAN_JSON_FILE = 'plan.json';
+
+/** The runtime S3 endpoint and credentials, from the environment variables a caller sets. */
+export function runtimeStoreFromEnv(environment: EnvironmentConfig, env: NodeJS.ProcessEnv = process.env): RuntimeStateStore | undefined {
+  if (environment.state.backend !== 's3' || environment.state.endpoint !== 'runtime') return undefined;
+  const endpoint = env.PLATFORM_STATE_ENDPOINT;
+  const accessKey = env.AWS_ACCESS_KEY_ID;
+  const secretKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!endpoint || !accessKey || !secretKey) {
+    throw new Error(
+      `environment '${environment.name}' keeps state at an endpoint known only at run time ` +
+        `(environments/${environment.name}/environment.yaml: state.endpoint is 'runtime'): set PLATFORM_STATE_ENDPOINT, ` +
+        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (tools/engine/bin/s3-server.mts start prints them)',
+    );
+  }
+  return { endpoint, accessKey, secretKey };
+}
+
+/** Providers a synthesized stack requires, as `namespace/type` sources. */
+export function requiredProviders(synthesizedJson: string): string[] {
+  const parsed = JSON.parse(synthesizedJson) as { terraform?: { required_providers?: Record<string, { source?: string }> } };
+  return Object.entries(parsed.terraform?.required_providers ?? {})
+    .map(([name, spec]) => {
+      const source = spec.source ?? name;
+      return source.includes('/') ? source : `hashicorp/${source}`;
+    })
+    .sort();
+}
+
+export interface StackEngineOptions {
+  readonly workspaceRoot: string;
+  readonly stack: string;
+  readonly environment: string;
+  /** Backend init; false for validation. */
+  readonly backend: boolean;
+  readonly log: (line: string) => void;
+  /** Rewrites the configuration before the engine sees it (plan from zero). */
+  readonly transform?: (json: string) => string;
+  /**
+   * A released version to run instead of dist/stacks: its artifact's bytes, and its provider lock
+   * file, with which init refuses providers that do not match.
+   */
+  readonly release?: ReleasedStack;
+}
+
+/**
+ * An engine runner for one synthesized stack in one environment: reads the synth output,
+ * checks every provider it needs is in the mirror, lays out the working directory and runs
+ * init.
+ */
+export async function openStackEngine(options: StackEngineOptions): Promise<{ runner: EngineRunner; environment: EnvironmentConfig }> {
+  const { workspaceRoot, stack } = options;
+  const environment = loadEnvironment(workspaceRoot, options.environment);
+  const synthesized = join(workspaceRoot, synthOutputDir(stack), environment.name, 'cdk.tf.json');
+  if (options.release === undefined && !existsSync(synthesized)) {
+    throw new Error(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
+  }
+  const synthesizedJson = options.release?.configuration ?? readFileSync(synthesized, 'utf8');
+  const json = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
+  // The estate (stacks/, environments/) may be a fixture inside the repository; the pinned
+  // versions always come from the repository itself.
+  const repository = findWorkspaceRoot(workspaceRoot);
+  const versions = readPinnedVersions(repository);
+  const needed = requiredProviders(json);
+  for (const source of needed) {
+    const pinned = versions.providers[source];
+    if (!pinned) throw new Error(`stack '${stack}' needs provider ${source}, which tools/engine/versions.json does not pin`);
+  }
+  const setup = await setupEngine({ workspaceRoot: repository, log: options.log, providers: needed });
+  const missing = setup.providers.filter((p) => p.state === 'unavailable');
+  if (missing.length > 0) {
+    throw new Error(
+      `stack '${stack}' needs ${missing.map((p) => `${p.source} ${p.version}`).join(', ')}, which could not be installed: ` +
+        `${missing[0]!.reason?.split('\n')[0]} (see docs/engine.md)`,
+    );
+  }
+  const store = options.backend ? runtimeStoreFromEnv(environment) : undefined;
+  const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, options.backend ? 'deploy' : 'validate'));
+  const lockFile = options.release?.lockFile;
+  const env = prepareWorkdir(workdir, json, store, lockFile);
+  const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
+  await runner.init({
+    backend: options.backend,
+    ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}),
+    ...(lockFile !== undefined ? { lockfileReadonly: true } : {}),
+  });
+  return { runner, environment };
+}
+
+/** Saves the engine's JSON rendering of a saved plan next to the plan file and returns both. */
+export async function savePlanJson(
+  runner: EngineRunner,
+  planFile = PLAN_FILE,
+  jsonFile = PLAN_JSON_FILE,
+): Promise<{ path: string; rendering: Record<string, unknown> }> {
+  const rendering = await runner.showPlan(planFile);
+  const path = join(runner.workdir, jsonFile);
+  writeFileSync(path, `${JSON.stringify(rendering, null, 2)}\n`);
+  return { path, rendering };
+}

@@ -1,0 +1,2 @@
+export * from './doc-commands';
+export * from './stack-graph';

@@ -1,0 +1,4 @@
+export * from './drift-environment';
+export * from './drift-report';
+export * from './resource-drift';
+export * from './stack-drift';

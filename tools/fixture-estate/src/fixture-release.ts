@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import type { ObjectStore } from '@platform/store';
+import { publishArtifact } from '@platform/store';
+import { commitAll, copyWorkspaceAsRepository } from '@platform/testing';
+import { packageStack } from '@platform/delivery';
+import { dependencyLayers, readStackGraph } from '@platform/workspace';
+import { promote } from '@platform/delivery';
+import { runSynth } from '@platform/synth';
+
+export const FIXTURE_ESTATE = 'tools/fixture-estate';
+
+/**
+ * A clean clone of the repository in which every fixture stack is published at `version` and
+ * promoted to `to` (deployed there for real, the gate skipped with a recorded reason), the
+ * releases file committed: what a drill of the fixture estate starts from. The state server
+ * must be running (PLATFORM_STATE_ENDPOINT set). Returns the repository's path.
+ */
+export async function releaseFixtureEstate(options: {
+  readonly workspaceRoot: string;
+  readonly store: ObjectStore;
+  readonly version: string;
+  readonly to: string;
+}): Promise<string> {
+  const repository = copyWorkspaceAsRepository(options.workspaceRoot, 'released-estate');
+  const estate = join(repository, FIXTURE_ESTATE);
+  const synth = await runSynth({ workspaceRoot: estate, stacks: [], log: () => {} });
+  const failed = synth.flatMap((o) => (o.ok ? [] : [o.stack]));
+  if (failed.length > 0) throw new Error(`synth of the fixture estate failed for ${failed.join(', ')}`);
+  for (const stack of dependencyLayers(readStackGraph(estate)).flat()) {
+    await publishArtifact(options.store, await packageStack(estate, stack, options.version));
+    await promote({ workspaceRoot: estate, store: options.store, stack, version: options.version, to: options.to, breakGlass: { reason: 'fixture release' }, log: () => {} });
+  }
+  commitAll(repository, `${options.to} runs ${options.version} of every fixture stack`);
+  return repository;
+}

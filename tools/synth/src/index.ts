@@ -1,0 +1,4 @@
+export * from './load-definition';
+export * from './synth-command';
+export * from './synth-stack';
+export * from './write-output';

@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './exit-codes';
+export * from './markdown';
+export * from './run-graph';
+export * from './run-id';
+export * from './stack-order';
+export * from './stacks';

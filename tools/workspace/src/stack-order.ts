@@ -1,0 +1,34 @@
+import { listStacks, readStackManifest } from './stacks';
+
+/** Upstream stacks of each stack, from the `stack.upstream` lists of their package.json. */
+export function readStackGraph(workspaceRoot: string): Map<string, readonly string[]> {
+  return new Map(listStacks(workspaceRoot).map((stack) => [stack, readStackManifest(workspaceRoot, stack).upstream]));
+}
+
+/**
+ * Stacks in layers: every stack comes after all of its upstream stacks, and the stacks of one
+ * layer do not depend on each other (so they can run in parallel). Sorted within a layer for
+ * stable output. A cycle is an error that names it.
+ */
+export function dependencyLayers(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  for (const [stack, upstream] of graph) {
+    for (const name of upstream) {
+      if (!graph.has(name)) throw new Error(`stacks/${stack}/package.json: key 'stack.upstream' names unknown stack '${name}'`);
+    }
+  }
+  const layers: string[][] = [];
+  const placed = new Set<string>();
+  while (placed.size < graph.size) {
+    const layer = [...graph]
+      .filter(([stack, upstream]) => !placed.has(stack) && upstream.every((name) => placed.has(name)))
+      .map(([stack]) => stack)
+      .sort();
+    if (layer.length === 0) {
+      const remaining = [...graph.keys()].filter((stack) => !placed.has(stack)).sort();
+      throw new Error(`stack dependencies form a cycle among: ${remaining.join(', ')}`);
+    }
+    layer.forEach((stack) => placed.add(stack));
+    layers.push(layer);
+  }
+  return layers;
+}
