@@ -2,4 +2,13 @@ export { PlatformStack, REQUIRED_LABELS, type PlatformStackProps } from './platf
 export { defineStack, type StackDefinition } from './stack-definition';
 export { configureStateBackend, remoteStateOf, s3StateKey, STATE_ENDPOINT_VARIABLE } from './state-backend';
 export { PolicyViolationError, synthesizeStack, type SynthesizedStack } from './synthesize';
-export { synthesizeInEveryEnvironment } from './environments';
+export {
+  declaredUpstream,
+  synthesizeEveryEnvironment,
+  synthesizeInEveryEnvironment,
+  type EnvironmentResult,
+  type StackSynthOutcome,
+  type StackSynthReport,
+  type SynthesizeEveryEnvironmentOptions,
+  type SynthFailure,
+} from './environments';

@@ -1,124 +1,19 @@
-import { createHash } from 'node:crypto';
-import {
-  ConfigError,
-  loadAllEnvironments,
-  loadStackSettings,
-  stackSettingsPath,
-  type EnvironmentConfig,
-} from '@platform/config';
-import { PolicyViolationError, synthesizeStack, type StackDefinition } from '@platform/core';
-import { formatViolations, type Violation } from '@platform/security';
-import { readStackManifest } from '@platform/workspace';
+import { synthesizeEveryEnvironment, type StackSynthOutcome } from '@platform/core';
+import { errorMessage, readStackManifest } from '@platform/workspace';
 import { loadStackDefinition } from './load-definition';
 
-export interface EnvironmentResult {
-  readonly resources: number;
-  /** sha256 of the synthesized cdk.tf.json. */
-  readonly sha256: string;
-}
-
-/** Written next to the synthesized files as synth.json; deterministic (no times, no paths). */
-export interface StackSynthReport {
-  readonly stack: string;
-  readonly upstream: readonly string[];
-  readonly contracts: {
-    readonly published: Readonly<Record<string, number>>;
-    readonly consumed: Readonly<Record<string, number>>;
-  };
-  readonly environments: Readonly<Record<string, EnvironmentResult>>;
-}
-
-export interface SynthFailure {
-  readonly environment?: string;
-  readonly message: string;
-  readonly violations?: readonly Violation[];
-}
-
-export type StackSynthOutcome =
-  | { readonly ok: true; readonly report: StackSynthReport; readonly files: ReadonlyMap<string, string> }
-  | { readonly ok: false; readonly stack: string; readonly failures: readonly SynthFailure[] };
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function sortedRecord<V>(entries: Iterable<[string, V]>): Record<string, V> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export type { EnvironmentResult, StackSynthOutcome, StackSynthReport, SynthFailure } from '@platform/core';
 
 /**
- * Synthesizes a stack for every environment. Either every environment succeeds and the
- * files are returned, or nothing is returned but every failure found (all environments are
- * tried, so one run lists every problem).
+ * Synthesizes a stack of the workspace for every environment, as `synthesizeEveryEnvironment`
+ * does (the stack tests use the same), after loading its definition and manifest.
  */
 export async function synthesizeAllEnvironments(workspaceRoot: string, stack: string): Promise<StackSynthOutcome> {
-  const failures: SynthFailure[] = [];
-  let definition: StackDefinition;
-  let upstream: readonly string[];
-  let environments: EnvironmentConfig[];
   try {
-    upstream = readStackManifest(workspaceRoot, stack).upstream;
-    definition = await loadStackDefinition(workspaceRoot, stack);
-    environments = loadAllEnvironments(workspaceRoot);
+    const { upstream } = readStackManifest(workspaceRoot, stack);
+    const definition = await loadStackDefinition(workspaceRoot, stack);
+    return synthesizeEveryEnvironment({ workspaceRoot, definition, upstream });
   } catch (error) {
-    return { ok: false, stack, failures: [{ message: describe(error) }] };
+    return { ok: false, stack, failures: [{ message: errorMessage(error) }] };
   }
-  if (environments.length === 0) {
-    return { ok: false, stack, failures: [{ message: 'environments/: no environment folder holds an environment.yaml' }] };
-  }
-
-  const files = new Map<string, string>();
-  const results = new Map<string, EnvironmentResult>();
-  const published = new Map<string, number>();
-  const consumed = new Map<string, number>();
-  for (const environment of environments) {
-    try {
-      const settings = loadStackSettings(workspaceRoot, environment.name, stack, definition.settings);
-      const synthesized = synthesizeStack(definition, environment, settings);
-      files.set(`${environment.name}/cdk.tf.json`, synthesized.json);
-      results.set(environment.name, { resources: synthesized.resourceCount, sha256: sha256(synthesized.json) });
-      for (const [name, version] of synthesized.published) published.set(name, version);
-      for (const [name, version] of synthesized.consumed) consumed.set(name, version);
-    } catch (error) {
-      if (error instanceof PolicyViolationError) {
-        failures.push({
-          environment: environment.name,
-          message: `${error.message}:\n${formatViolations(error.violations)}`,
-          violations: error.violations,
-        });
-      } else if (error instanceof ConfigError) {
-        failures.push({ environment: environment.name, message: error.message });
-      } else {
-        failures.push({
-          environment: environment.name,
-          message: `${stackSettingsPath(environment.name, stack)} -> ${describe(error)}`,
-        });
-      }
-    }
-  }
-  if (failures.length === 0) {
-    const declared = [...upstream].sort();
-    const read = [...consumed.keys()].sort();
-    if (declared.join(',') !== read.join(',')) {
-      failures.push({
-        message:
-          `stacks/${stack}/package.json: key 'stack.upstream' lists [${declared.join(', ')}] but the stack reads ` +
-          `the contracts of [${read.join(', ')}]; list exactly the stacks it reads`,
-      });
-    }
-  }
-  if (failures.length > 0) return { ok: false, stack, failures };
-
-  const report: StackSynthReport = {
-    stack,
-    upstream: [...upstream].sort(),
-    contracts: { published: sortedRecord(published), consumed: sortedRecord(consumed) },
-    environments: sortedRecord(results),
-  };
-  files.set('synth.json', `${JSON.stringify(report, null, 2)}\n`);
-  return { ok: true, report, files };
 }
