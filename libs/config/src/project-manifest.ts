@@ -14,6 +14,10 @@ export interface ProjectManifest {
   readonly upstream: readonly string[];
   /** Checks a drill runs after deploying the stack (stacks only). */
   readonly smoke: readonly SmokeCheck[];
+  /** Targets the project declares itself (`nx.targets`), merged over the inferred ones. */
+  readonly targets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Named inputs the project sets (`nx.namedInputs`), e.g. the files outside it that its tests read. */
+  readonly namedInputs: Readonly<Record<string, readonly unknown[]>>;
 }
 
 /** A check of a deployed stack: an output whose value must match a regular expression. */
@@ -41,7 +45,14 @@ const stackName = z
 const packageJsonSchema = z.object({
   name: z.string().min(1, 'is required'),
   description: z.string().default(''),
-  nx: z.object({ tags: z.array(z.string()).default([]) }).partial().default({}),
+  nx: z
+    .object({
+      tags: z.array(z.string()).default([]),
+      targets: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+      namedInputs: z.record(z.string(), z.array(z.unknown())).default({}),
+    })
+    .partial()
+    .default({}),
   stack: z.strictObject({ upstream: z.array(stackName).default([]), smoke: z.array(smokeCheck).default([]) }).optional(),
 });
 
@@ -87,5 +98,7 @@ export function readProjectManifest(file: string, text: string, kind: ProjectKin
     tags: pkg.nx.tags ?? [],
     upstream: pkg.stack?.upstream ?? [],
     smoke: pkg.stack?.smoke ?? [],
+    targets: pkg.nx.targets ?? {},
+    namedInputs: pkg.nx.namedInputs ?? {},
   };
 }

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { markdownTable } from '@platform/workspace';
+import { ExternalError, markdownTable } from '@platform/workspace';
 
 function timed(cwd: string, command: string, args: readonly string[]): number {
   const started = performance.now();
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment(), maxBuffer: 256 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${(result.stderr || result.stdout).slice(-2000)}`);
+  if (result.status !== 0) throw new ExternalError(`${command} ${args.join(' ')} failed in ${cwd}:\n${(result.stderr || result.stdout).slice(-2000)}`);
   return (performance.now() - started) / 1000;
 }
 

@@ -5,7 +5,7 @@ import { LocalDirectoryStore } from '@platform/store';
 import { removeWorkspaceCopy } from '@platform/testing';
 import { runDrill } from '@platform/drill';
 import { DRILL_PHASES, type DrillReport } from '@platform/drill';
-import { markdownTable } from '@platform/workspace';
+import { ExternalError, markdownTable } from '@platform/workspace';
 import { FIXTURE_ESTATE, releaseFixtureEstate } from '@platform/fixture-estate';
 import { withFixtureStateServer } from '@platform/fixture-estate';
 import { median } from './timing';
@@ -24,7 +24,7 @@ export async function runDrillBenchmark(options: { readonly workspaceRoot: strin
       const reports: DrillReport[] = [];
       for (let run = 0; run < options.runs; run++) {
         const report = await runDrill({ repository, estate: FIXTURE_ESTATE, environment: 'local', store: store!, backupStore: backupStore!, mode: 'full', log: () => {} });
-        if (report.outcome !== 'passed') throw new Error(`drill ${report.id} ${report.outcome}: ${report.failure?.error ?? ''}`);
+        if (report.outcome !== 'passed') throw new ExternalError(`drill ${report.id} ${report.outcome}: ${report.failure?.error ?? ''}`);
         reports.push(report);
       }
       const m = (pick: (r: DrillReport) => number) => median(reports.map(pick));

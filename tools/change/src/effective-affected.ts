@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { nxChildEnvironment } from '@platform/config';
-import { listStacks } from '@platform/workspace';
+import { ExternalError, listStacks } from '@platform/workspace';
 import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
 
 /** Files whose change alters what the engine does with unchanged output: every stack is affected. */
@@ -25,7 +25,7 @@ export interface AffectedReport {
 
 function run(cwd: string, command: string, args: string[]): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment() });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`);
+  if (result.status !== 0) throw new ExternalError(`${command} ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`);
   return result.stdout.trim();
 }
 

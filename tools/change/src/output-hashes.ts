@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StackSynthReport } from '@platform/synth';
+import { ExternalError } from '@platform/workspace';
 
 /** sha256 of every synthesized file, by stack then environment. */
 export type OutputHashes = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -23,7 +24,7 @@ export function readOutputHashes(workspaceRoot: string): OutputHashes {
 
 function git(cwd: string, args: string[]): string {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  if (result.status !== 0) throw new ExternalError(`git ${args.join(' ')} failed: ${result.stderr.trim()}`);
   return result.stdout.trim();
 }
 
@@ -73,7 +74,7 @@ export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: rea
     const synth = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth', ...wanted], { cwd: worktree, encoding: 'utf8' });
     // A stack that fails to synthesize at the base has no hash: every environment counts as changed.
     if (synth.status !== 0 && !existsSync(join(worktree, 'dist/stacks'))) {
-      throw new Error(`synth at ${sha.slice(0, 12)} failed: ${(synth.stderr || synth.stdout).trim().split('\n').slice(-3).join(' / ')}`);
+      throw new ExternalError(`synth at ${sha.slice(0, 12)} failed: ${(synth.stderr || synth.stdout).trim().split('\n').slice(-3).join(' / ')}`);
     }
     return { hashes: readOutputHashes(worktree), files: readSynthesizedFiles(worktree) };
   } finally {

@@ -6,7 +6,7 @@ import { findWorkspaceRoot } from '@platform/config';
 import { ENGINE_LOCK_FILE, EngineRunner, prepareWorkdir, readPinnedVersions, setupEngine } from '@platform/engine';
 import { buildArtifact, canonicalJson, manifestBytes, parseManifest, sha256Hex, type Artifact, type ArtifactToolchain } from '@platform/store';
 import { requiredProviders } from '@platform/deploy';
-import { readStackManifest, synthOutputDir } from '@platform/workspace';
+import { ExternalError, readStackManifest, synthOutputDir, UsageError } from '@platform/workspace';
 
 /** Where `package` writes a stack version: dist/artifacts/<stack>/<version>/ (manifest.json and the files). */
 export function packagedArtifactDir(stack: string, version: string): string {
@@ -20,19 +20,19 @@ export function packagedArtifactDir(stack: string, version: string): string {
 export async function providerLockFile(workspaceRoot: string, stack: string, log: (line: string) => void): Promise<string> {
   const dir = join(workspaceRoot, synthOutputDir(stack));
   const environments = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  if (environments.length === 0) throw new Error(`${synthOutputDir(stack)} holds no environment: run 'npx nx run ${stack}:synth' first`);
+  if (environments.length === 0) throw new UsageError(`${synthOutputDir(stack)} holds no environment: run 'npx nx run ${stack}:synth' first`);
   const configurations = environments.map((env) => readFileSync(join(dir, env, 'cdk.tf.json'), 'utf8'));
   const providers = requiredProviders(configurations[0]!);
   environments.forEach((env, i) => {
     const other = requiredProviders(configurations[i]!);
     if (other.join() !== providers.join()) {
-      throw new Error(`${stack}: environment '${env}' needs providers ${other.join(', ')} but '${environments[0]}' needs ${providers.join(', ')}; one lock file cannot serve both`);
+      throw new UsageError(`${stack}: environment '${env}' needs providers ${other.join(', ')} but '${environments[0]}' needs ${providers.join(', ')}; one lock file cannot serve both`);
     }
   });
   const setup = await setupEngine({ workspaceRoot: findWorkspaceRoot(workspaceRoot), log, providers });
   const missing = setup.providers.filter((p) => p.state === 'unavailable');
   if (missing.length > 0) {
-    throw new Error(`cannot write the provider lock file of ${stack}: ${missing.map((p) => `${p.source} ${p.version}`).join(', ')} could not be installed (see docs/engine.md)`);
+    throw new ExternalError(`cannot write the provider lock file of ${stack}: ${missing.map((p) => `${p.source} ${p.version}`).join(', ')} could not be installed (see docs/engine.md)`);
   }
   const scratch = mkdtempSync(join(tmpdir(), 'lock-'));
   try {
@@ -49,7 +49,7 @@ export function releasedVersion(workspaceRoot: string, stack: string): string {
   const manifest = readStackManifest(workspaceRoot, stack);
   const { version } = JSON.parse(readFileSync(join(workspaceRoot, manifest.root, 'package.json'), 'utf8')) as { version?: unknown };
   if (typeof version !== 'string' || !semver.valid(version)) {
-    throw new Error(`${manifest.root}/package.json: key 'version' must be a semantic version (nx release writes it), got ${JSON.stringify(version)}`);
+    throw new UsageError(`${manifest.root}/package.json: key 'version' must be a semantic version (nx release writes it), got ${JSON.stringify(version)}`);
   }
   return version;
 }
@@ -89,14 +89,14 @@ export function writePackagedArtifact(workspaceRoot: string, artifact: Artifact)
 export function readPackagedArtifact(workspaceRoot: string, stack: string, version: string): Artifact {
   const dir = packagedArtifactDir(stack, version);
   const manifestPath = join(workspaceRoot, dir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`${dir}/manifest.json does not exist: run 'npx nx run ${stack}:package' first`);
+  if (!existsSync(manifestPath)) throw new UsageError(`${dir}/manifest.json does not exist: run 'npx nx run ${stack}:package' first`);
   const text = readFileSync(manifestPath, 'utf8');
   const manifest = parseManifest(text, `${dir}/manifest.json`);
-  if (canonicalJson(manifest) !== text) throw new Error(`${dir}/manifest.json is not in canonical form: package the stack again`);
+  if (canonicalJson(manifest) !== text) throw new UsageError(`${dir}/manifest.json is not in canonical form: package the stack again`);
   const files = new Map<string, Uint8Array>();
   for (const [path, expected] of Object.entries(manifest.files)) {
     const bytes = readFileSync(join(workspaceRoot, dir, path));
-    if (sha256Hex(bytes) !== expected.sha256) throw new Error(`${dir}/${path} does not match its manifest (sha256): package the stack again`);
+    if (sha256Hex(bytes) !== expected.sha256) throw new UsageError(`${dir}/${path} does not match its manifest (sha256): package the stack again`);
     files.set(path, bytes);
   }
   return { manifest, files };

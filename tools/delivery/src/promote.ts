@@ -5,8 +5,9 @@ import { openStackEngine, PLAN_FILE } from '@platform/deploy';
 import { listRecords, writeRecord, type DeploymentRecord } from './records';
 import { releasedStackOf } from '@platform/deploy';
 import { readReleases, writeRelease } from '@platform/deploy';
+import { UsageError } from '@platform/workspace';
 
-export class PromotionGateError extends Error {
+export class PromotionGateError extends UsageError {
   override readonly name = 'PromotionGateError';
 }
 
@@ -25,7 +26,7 @@ export interface PromoteOptions {
 /** The environment a version must have run in before `target` (from `promotion.after`). */
 export function gateOf(environments: readonly EnvironmentConfig[], target: string): string | undefined {
   const environment = environments.find((env) => env.name === target);
-  if (!environment) throw new Error(`environments/${target}/environment.yaml: no such environment '${target}'`);
+  if (!environment) throw new UsageError(`environments/${target}/environment.yaml: no such environment '${target}'`);
   return environment.promotion.after;
 }
 
@@ -38,7 +39,7 @@ export function gateOf(environments: readonly EnvironmentConfig[], target: strin
  */
 export async function promote(options: PromoteOptions): Promise<DeploymentRecord> {
   const { workspaceRoot, store, stack, version, to, log } = options;
-  if (!semver.valid(version)) throw new Error(`'${version}' is not a semantic version`);
+  if (!semver.valid(version)) throw new UsageError(`'${version}' is not a semantic version`);
   const environments = loadAllEnvironments(workspaceRoot);
   const gate = gateOf(environments, to);
   const artifact = await fetchArtifact(store, stack, version);

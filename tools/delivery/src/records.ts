@@ -1,4 +1,5 @@
 import type { ObjectStore } from '@platform/store';
+import { UsageError } from '@platform/workspace';
 
 /** One deploy of an artifact to an environment, kept in the store as the promotion history. */
 export interface DeploymentRecord {
@@ -25,7 +26,7 @@ export function recordKey(record: DeploymentRecord): string {
 
 export async function writeRecord(store: ObjectStore, record: DeploymentRecord): Promise<void> {
   const { written } = await store.put(recordKey(record), Buffer.from(`${JSON.stringify(record, null, 2)}\n`), { ifAbsent: true });
-  if (!written) throw new Error(`a deployment record already exists at ${recordKey(record)}`);
+  if (!written) throw new UsageError(`a deployment record already exists at ${recordKey(record)}`);
 }
 
 /** Deployment records, oldest first, optionally for one environment and stack. */

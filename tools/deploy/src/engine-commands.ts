@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { listEnvironments, loadEnvironment, type EnvironmentConfig } from '@platform/config';
 import type { ChangeSummary, Diagnostic } from '@platform/engine';
 import { openStackEngine, PLAN_FILE, savePlanJson } from './stack-engine';
+import { UsageError } from '@platform/workspace';
 
 export interface EngineCommandOptions {
   readonly workspaceRoot: string;
@@ -62,7 +63,7 @@ export function destroyNeedsBreakGlass(environment: EnvironmentConfig): boolean 
   return environment.tier === 'production' || environment.tier === 'staging';
 }
 
-export class BreakGlassRequiredError extends Error {
+export class BreakGlassRequiredError extends UsageError {
   override readonly name = 'BreakGlassRequiredError';
 }
 

@@ -1,4 +1,5 @@
 import { fetchArtifact, type Artifact, type ObjectStore } from '@platform/store';
+import { UsageError } from '@platform/workspace';
 
 /** A released stack version as one environment deploys it. */
 export interface ReleasedStack {
@@ -20,7 +21,7 @@ export function releasedStackOf(artifact: Artifact, environment: string): Releas
   const { stack, version } = artifact.manifest;
   const file = artifact.manifest.environments[environment]?.file;
   if (!file) {
-    throw new Error(
+    throw new UsageError(
       `${stack}@${version} holds no configuration for environment '${environment}' (it has: ${Object.keys(artifact.manifest.environments).join(', ')}); ` +
         'artifacts carry every environment that existed when they were built: publish a version built after that environment was added',
     );

@@ -10,7 +10,7 @@ import {
   type RuntimeStateStore,
 } from '@platform/engine';
 import type { ReleasedStack } from './released-stack';
-import { synthOutputDir } from '@platform/workspace';
+import { ExternalError, synthOutputDir, UsageError } from '@platform/workspace';
 
 /**
  * Where the engine works on one stack in one environment (plans, lock file, .terraform).
@@ -31,7 +31,7 @@ export function runtimeStoreFromEnv(environment: EnvironmentConfig, env: NodeJS.
   const accessKey = env.AWS_ACCESS_KEY_ID;
   const secretKey = env.AWS_SECRET_ACCESS_KEY;
   if (!endpoint || !accessKey || !secretKey) {
-    throw new Error(
+    throw new UsageError(
       `environment '${environment.name}' keeps state at an endpoint known only at run time ` +
         `(environments/${environment.name}/environment.yaml: state.endpoint is 'runtime'): set PLATFORM_STATE_ENDPOINT, ` +
         'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (tools/engine/bin/s3-server.mts start prints them)',
@@ -77,7 +77,7 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   const environment = loadEnvironment(workspaceRoot, options.environment);
   const synthesized = join(workspaceRoot, synthOutputDir(stack), environment.name, 'cdk.tf.json');
   if (options.release === undefined && !existsSync(synthesized)) {
-    throw new Error(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
+    throw new UsageError(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
   }
   const synthesizedJson = options.release?.configuration ?? readFileSync(synthesized, 'utf8');
   const json = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
@@ -88,12 +88,12 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   const needed = requiredProviders(json);
   for (const source of needed) {
     const pinned = versions.providers[source];
-    if (!pinned) throw new Error(`stack '${stack}' needs provider ${source}, which tools/engine/versions.json does not pin`);
+    if (!pinned) throw new UsageError(`stack '${stack}' needs provider ${source}, which tools/engine/versions.json does not pin`);
   }
   const setup = await setupEngine({ workspaceRoot: repository, log: options.log, providers: needed });
   const missing = setup.providers.filter((p) => p.state === 'unavailable');
   if (missing.length > 0) {
-    throw new Error(
+    throw new ExternalError(
       `stack '${stack}' needs ${missing.map((p) => `${p.source} ${p.version}`).join(', ')}, which could not be installed: ` +
         `${missing[0]!.reason?.split('\n')[0]} (see docs/engine.md)`,
     );

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nxChildEnvironment } from '@platform/config';
+import { ExternalError, UsageError } from '@platform/workspace';
 
 interface NxGraphFile {
   graph: {
@@ -17,7 +18,7 @@ export function readNxGraph(workspaceRoot: string): NxGraphFile['graph'] {
   try {
     const file = join(dir, 'graph.json');
     const result = spawnSync('npx', ['nx', 'graph', `--file=${file}`], { cwd: workspaceRoot, encoding: 'utf8', env: nxChildEnvironment() });
-    if (result.status !== 0) throw new Error(`nx graph failed: ${result.stderr || result.stdout}`);
+    if (result.status !== 0) throw new ExternalError(`nx graph failed: ${result.stderr || result.stdout}`);
     return (JSON.parse(readFileSync(file, 'utf8')) as NxGraphFile).graph;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -62,6 +63,6 @@ export const GRAPH_END = '<!-- stack-graph:end -->';
 export function replaceGeneratedGraph(markdown: string, diagram: string, file: string): string {
   const start = markdown.indexOf(GRAPH_START);
   const end = markdown.indexOf(GRAPH_END);
-  if (start < 0 || end < start) throw new Error(`${file}: the stack graph markers are missing`);
+  if (start < 0 || end < start) throw new UsageError(`${file}: the stack graph markers are missing`);
   return `${markdown.slice(0, start + GRAPH_START.length)}\n${diagram}\n${markdown.slice(end)}`;
 }

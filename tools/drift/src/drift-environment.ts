@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadEnvironment } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
-import { readStackGraph } from '@platform/workspace';
+import { InternalError, readStackGraph, UsageError } from '@platform/workspace';
 import { fetchReleasedStack, type ReleasedStack } from '@platform/deploy';
 import { readReleases } from '@platform/deploy';
 import { runGraph } from '@platform/workspace';
@@ -29,7 +29,7 @@ export async function checkEnvironmentDrift(options: DriftCheckOptions): Promise
   const environment = loadEnvironment(options.workspaceRoot, options.environment);
   const fullGraph = readStackGraph(options.workspaceRoot);
   for (const stack of options.stacks ?? []) {
-    if (!fullGraph.has(stack)) throw new Error(`no stack '${stack}' (stacks: ${[...fullGraph.keys()].join(', ')})`);
+    if (!fullGraph.has(stack)) throw new UsageError(`no stack '${stack}' (stacks: ${[...fullGraph.keys()].join(', ')})`);
   }
   const selected = new Set(options.stacks && options.stacks.length > 0 ? options.stacks : fullGraph.keys());
   const graph = new Map([...fullGraph].filter(([stack]) => selected.has(stack)).map(([stack, upstream]) => [stack, upstream.filter((u) => selected.has(u))]));
@@ -60,7 +60,7 @@ export async function checkEnvironmentDrift(options: DriftCheckOptions): Promise
   );
   const stacks: StackDrift[] = [...results.values()].map((result) => {
     if (result.status === 'done') return result.value;
-    throw result.status === 'failed' ? result.error : new Error('unreachable: drift checks are never skipped');
+    throw result.status === 'failed' ? result.error : new InternalError('unreachable: drift checks are never skipped');
   });
   const earlier = options.store ? await listDriftReports(options.store, environment.name) : [];
   const at = checkedAt.toISOString();

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ObjectStore } from '@platform/store';
-import { markdownTable } from '@platform/workspace';
+import { ExternalError, markdownTable, UsageError } from '@platform/workspace';
 import type { DriftStatus, StackDrift } from './stack-drift';
 
 export interface StackDriftEntry extends StackDrift {
@@ -60,7 +60,7 @@ export async function listDriftReports(store: ObjectStore, environment: string):
     const parsed = storedReportSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new Error(`${store.location}/${key}: key '${issue.path.join('.')}' ${issue.message}`);
+      throw new ExternalError(`${store.location}/${key}: key '${issue.path.join('.')}' ${issue.message}`);
     }
     reports.push(parsed.data);
   }
@@ -92,7 +92,7 @@ export function withDriftAge(stacks: readonly StackDrift[], checkedAt: string, e
 export async function saveDriftReport(store: ObjectStore, report: DriftReport, markdown: string): Promise<void> {
   await store.put(driftReportKey(report.environment, report.id, 'md'), Buffer.from(markdown), { ifAbsent: true });
   const { written } = await store.put(driftReportKey(report.environment, report.id, 'json'), Buffer.from(`${JSON.stringify(report, null, 2)}\n`), { ifAbsent: true });
-  if (!written) throw new Error(`${store.location}/${driftReportKey(report.environment, report.id, 'json')} already exists: drift reports are never overwritten`);
+  if (!written) throw new UsageError(`${store.location}/${driftReportKey(report.environment, report.id, 'json')} already exists: drift reports are never overwritten`);
 }
 
 export function writeDriftReportFiles(workspaceRoot: string, report: DriftReport, markdown: string): { json: string; markdown: string } {

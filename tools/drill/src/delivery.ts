@@ -5,6 +5,7 @@ import { $ } from 'zx';
 import { requiredProviders } from '@platform/deploy';
 import { readReleases, releasesFile } from '@platform/deploy';
 import type { ReleasedStack } from '@platform/deploy';
+import { UsageError } from '@platform/workspace';
 
 export interface RestoredDelivery {
   /** The fresh clone (removed at the end of the drill unless kept). */
@@ -21,7 +22,7 @@ export function promotedVersions(estate: string, source: string): Map<string, st
   const releases = readReleases(estate, source);
   const versions = new Map(Object.entries(releases.stacks).map(([stack, entry]) => [stack, entry.version]));
   if (versions.size === 0) {
-    throw new Error(`${releasesFile(source)}: no stack has been promoted to '${source}', so there is nothing to rebuild (promote first, or pick another --source)`);
+    throw new UsageError(`${releasesFile(source)}: no stack has been promoted to '${source}', so there is nothing to rebuild (promote first, or pick another --source)`);
   }
   return versions;
 }

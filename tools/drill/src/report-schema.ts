@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DRILL_PHASES, type DrillReport } from './report-model';
+import { ExternalError } from '@platform/workspace';
 
 /** Ids and environment names become object-store key segments: one plain segment each. */
 const keySegment = (what: string) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `must be ${what} (letters, digits, '.', '_' or '-', no '/')`);
@@ -58,7 +59,7 @@ export function parseDrillReport(text: string, where: string): DrillReport {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where}: not valid JSON (${(error as Error).message})`);
+    throw new ExternalError(`${where}: not valid JSON (${(error as Error).message})`);
   }
   const result = drillReportSchema.safeParse(raw);
   if (!result.success) {
@@ -66,7 +67,7 @@ export function parseDrillReport(text: string, where: string): DrillReport {
     // A key the schema does not know is named itself, not its parent object.
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
     const rule = issue.code === 'unrecognized_keys' ? 'is unknown (not part of the drill report format)' : issue.message;
-    throw new Error(`${where}: key '${path.join('.') || '(top level)'}' ${rule}`);
+    throw new ExternalError(`${where}: key '${path.join('.') || '(top level)'}' ${rule}`);
   }
   // Returning the parsed value as the model type is the check that schema and model agree.
   return result.data;

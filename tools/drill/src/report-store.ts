@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ObjectStore } from '@platform/store';
 import type { DrillReport, DrillTrend } from './report-model';
 import { parseDrillReport } from './report-schema';
+import { ExternalError, UsageError } from '@platform/workspace';
 
 /** How many earlier drills the trend looks at. */
 export const DRILL_TREND_WINDOW = 10;
@@ -35,7 +36,7 @@ export async function saveDrillReport(store: ObjectStore, report: DrillReport, m
     if (await store.get(jsonKey)) throw alreadyStored(store, jsonKey);
     const existing = await store.get(mdKey);
     if (!existing || !markdownBytes.equals(existing)) {
-      throw new Error(
+      throw new UsageError(
         `${store.location}/${mdKey} already exists with other content and no report.json beside it (an earlier save of drill ${report.id} did not finish); drill reports are never overwritten: save under a new id`,
       );
     }
@@ -45,7 +46,7 @@ export async function saveDrillReport(store: ObjectStore, report: DrillReport, m
 }
 
 function alreadyStored(store: ObjectStore, key: string): Error {
-  return new Error(`${store.location}/${key} already exists: drill reports are never overwritten`);
+  return new UsageError(`${store.location}/${key} already exists: drill reports are never overwritten`);
 }
 
 /** Every stored drill report of an environment, oldest first; one that does not parse is named in the error. */
@@ -59,7 +60,7 @@ export async function listDrillReports(store: ObjectStore, environment: string):
     const where = `${store.location}/${key}`;
     const report = parseDrillReport(Buffer.from(bytes).toString('utf8'), where);
     if (drillReportKey(report.environment, report.id, 'json') !== key) {
-      throw new Error(`${where}: the report is drill '${report.id}' of '${report.environment}', which belongs at ${drillReportKey(report.environment, report.id, 'json')}`);
+      throw new ExternalError(`${where}: the report is drill '${report.id}' of '${report.environment}', which belongs at ${drillReportKey(report.environment, report.id, 'json')}`);
     }
     reports.push(report);
   }

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { EngineError } from '@platform/engine';
 import type { DrillPhase, DrillReport, DrillStep } from './report-model';
+import { ExternalError } from '@platform/workspace';
 
-export class DrillInterruptedError extends Error {
+export class DrillInterruptedError extends ExternalError {
   override readonly name = 'DrillInterruptedError';
   constructor() {
     super('the drill was interrupted');

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { $ } from 'zx';
 import type { GoProgram } from './versions';
+import { ExternalError } from '@platform/workspace';
 
 export interface GoBuildResult {
   readonly binary: string;
@@ -12,7 +13,7 @@ export interface GoBuildResult {
   readonly peakMemoryMiB: number | null;
 }
 
-export class GoToolchainMissingError extends Error {
+export class GoToolchainMissingError extends ExternalError {
   override readonly name = 'GoToolchainMissingError';
 }
 
@@ -44,7 +45,7 @@ export async function buildGoProgram(program: GoProgram, output: string, log: (l
     const download = await $({ quiet: true, cwd: work, nothrow: true })`go mod download -json ${`${program.module}@${program.moduleVersion}`}`;
     const info = JSON.parse(download.stdout || '{}') as { Dir?: string; Error?: string };
     if (download.exitCode !== 0 || !info.Dir) {
-      throw new Error(`cannot download ${program.module}@${program.moduleVersion}: ${info.Error ?? download.stderr.trim()}`);
+      throw new ExternalError(`cannot download ${program.module}@${program.moduleVersion}: ${info.Error ?? download.stderr.trim()}`);
     }
     const source = join(work, 'src');
     cpSync(info.Dir, source, { recursive: true });
@@ -56,7 +57,7 @@ export async function buildGoProgram(program: GoProgram, output: string, log: (l
     const build = await $({ cwd: source, nothrow: true, quiet: true, env: { ...process.env, CGO_ENABLED: '0' } })`${timeBinary} go build -trimpath ${program.goFlags} -ldflags=${program.ldflags.join(' ')} -o ${partial} ${program.package}`;
     if (build.exitCode !== 0) {
       rmSync(partial, { force: true });
-      throw new Error(`go build of ${program.module}@${program.moduleVersion} failed:\n${build.stderr.trim().split('\n').slice(-20).join('\n')}`);
+      throw new ExternalError(`go build of ${program.module}@${program.moduleVersion} failed:\n${build.stderr.trim().split('\n').slice(-20).join('\n')}`);
     }
     renameSync(partial, output);
     const peak = /peak-rss-kib=(\d+)/.exec(build.stderr);

@@ -4,6 +4,7 @@ import { $ } from 'zx';
 import { platformCacheDir } from './cache-dir';
 import { buildGoProgram, GoToolchainMissingError } from './go-build';
 import type { PinnedVersions } from './versions';
+import { ExternalError } from '@platform/workspace';
 
 export interface Engine {
   /** `tofu` (or `terraform` when selected). */
@@ -59,8 +60,8 @@ export async function ensureEngine(options: EnsureEngineOptions): Promise<Engine
   if (options.engine === 'terraform') {
     const binary = await which('terraform');
     const version = binary ? await engineVersion(binary) : undefined;
-    if (!binary || !version) throw new Error('engine terraform selected, but no working terraform is on PATH');
-    if (compareVersions(version, '1.7.0') < 0) throw new Error(`engine terraform selected, but terraform ${version} is older than 1.7`);
+    if (!binary || !version) throw new ExternalError('engine terraform selected, but no working terraform is on PATH');
+    if (compareVersions(version, '1.7.0') < 0) throw new ExternalError(`engine terraform selected, but terraform ${version} is older than 1.7`);
     log(`engine: terraform ${version} from PATH (${binary})`);
     return { kind: 'terraform', binary, version, source: 'path' };
   }
@@ -84,12 +85,12 @@ export async function ensureEngine(options: EnsureEngineOptions): Promise<Engine
   try {
     const built = await buildGoProgram(versions.opentofu, cached, log);
     const version = await engineVersion(built.binary);
-    if (version !== pinned) throw new Error(`the built tofu reports version ${version ?? 'nothing'}, expected ${pinned}`);
+    if (version !== pinned) throw new ExternalError(`the built tofu reports version ${version ?? 'nothing'}, expected ${pinned}`);
     log(`engine: built OpenTofu ${pinned} in ${built.seconds.toFixed(0)} s${built.peakMemoryMiB ? `, peak ${built.peakMemoryMiB} MiB` : ''}`);
     return { kind: 'opentofu', binary: built.binary, version: pinned, source: 'built' };
   } catch (error) {
     if (error instanceof GoToolchainMissingError) {
-      throw new Error(
+      throw new ExternalError(
         `OpenTofu ${pinned} is needed: put tofu ${pinned} on PATH, or install the Go toolchain so it can be built (${error.message})`,
       );
     }

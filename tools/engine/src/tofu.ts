@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { $, type ProcessOutput } from 'zx';
 import type { Engine } from './opentofu';
+import { ExternalError } from '@platform/workspace';
 
 /** One diagnostic from the engine's `-json` output, as the engine wrote it. */
 export interface Diagnostic {
@@ -18,7 +19,7 @@ export interface ChangeSummary {
 }
 
 /** The engine refused or failed; carries its own diagnostics. */
-export class EngineError extends Error {
+export class EngineError extends ExternalError {
   override readonly name = 'EngineError';
   constructor(
     readonly command: string,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { UsageError } from '@platform/workspace';
 
 /** A Go program built from the module proxy: which module, which version, which package, how. */
 const goProgram = z.strictObject({
@@ -32,7 +33,7 @@ export function readPinnedVersions(workspaceRoot: string): PinnedVersions {
   const result = versionsSchema.safeParse(JSON.parse(text));
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Error(`${VERSIONS_FILE}: key '${issue.path.join('.')}' ${issue.message}`);
+    throw new UsageError(`${VERSIONS_FILE}: key '${issue.path.join('.')}' ${issue.message}`);
   }
   return result.data;
 }

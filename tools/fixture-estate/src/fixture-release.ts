@@ -3,7 +3,7 @@ import type { ObjectStore } from '@platform/store';
 import { publishArtifact } from '@platform/store';
 import { commitAll, copyWorkspaceAsRepository } from '@platform/testing';
 import { packageStack } from '@platform/delivery';
-import { dependencyLayers, readStackGraph } from '@platform/workspace';
+import { dependencyLayers, InternalError, readStackGraph } from '@platform/workspace';
 import { promote } from '@platform/delivery';
 import { runSynth } from '@platform/synth';
 
@@ -25,7 +25,7 @@ export async function releaseFixtureEstate(options: {
   const estate = join(repository, FIXTURE_ESTATE);
   const synth = await runSynth({ workspaceRoot: estate, stacks: [], log: () => {} });
   const failed = synth.flatMap((o) => (o.ok ? [] : [o.stack]));
-  if (failed.length > 0) throw new Error(`synth of the fixture estate failed for ${failed.join(', ')}`);
+  if (failed.length > 0) throw new InternalError(`synth of the fixture estate failed for ${failed.join(', ')}`);
   for (const stack of dependencyLayers(readStackGraph(estate)).flat()) {
     await publishArtifact(options.store, await packageStack(estate, stack, options.version));
     await promote({ workspaceRoot: estate, store: options.store, stack, version: options.version, to: options.to, breakGlass: { reason: 'fixture release' }, log: () => {} });

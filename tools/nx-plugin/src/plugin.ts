@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
@@ -70,10 +70,19 @@ export function commandModule(command: string): string {
 export const INTEGRATION_TEST = /\.integration\.test\.m?ts$/;
 
 /**
- * Files outside a project that its tests read (the real stacks a test copies, say): a named
- * input, empty in nx.json, that a project sets in its package.json (`nx.namedInputs`).
+ * Files outside a project that its tests read (the real stacks a test copies, say): named
+ * inputs, empty in nx.json, that a project sets in its package.json (`nx.namedInputs`), one for
+ * the unit tests and one for the integration tests.
  */
-export const TEST_WORKSPACE_INPUT = 'testWorkspaceFiles';
+export const TEST_WORKSPACE_INPUT = { unit: 'testWorkspaceFiles', integration: 'integrationWorkspaceFiles' } as const;
+
+/**
+ * The pinned engine and providers. Already among the engine project's production files; named
+ * as a workspace file too because `nx affected` marks a project affected by a changed file only
+ * through its own files, its graph dependencies, or such a `{workspaceRoot}` input: an engine
+ * upgrade must re-validate and re-plan every stack.
+ */
+export const PINNED_TOOLCHAIN = '{workspaceRoot}/tools/engine/versions.json';
 
 /** Vitest's global setup of the integration tests (vitest.config.mts): it sets up the engine. */
 export const INTEGRATION_GLOBAL_SETUP = 'tools/engine/src/test-global-setup.ts';
@@ -140,7 +149,7 @@ function testTarget(kind: TestKind, libraries: readonly string[], extraInputs: T
       'default',
       ...libraryInputs(libraries),
       '{workspaceRoot}/vitest.config.mts',
-      TEST_WORKSPACE_INPUT,
+      TEST_WORKSPACE_INPUT[kind],
       ...extraInputs,
       { externalDependencies: ['vitest', 'cdktf', 'constructs', '@cdktf/provider-google'] },
     ],
@@ -192,7 +201,7 @@ function validateTarget(stackName: string, options: NormalizedOptions, command: 
     command: `tsx ${SYNTH_ENTRY} validate ${stackName}`,
     cache: true,
     dependsOn: [options.synthTargetName],
-    inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, ...commandInputList(command)],
+    inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, ...commandInputList(command), PINNED_TOOLCHAIN],
     outputs: [],
     metadata: { description: `Validates ${stackName} with the engine (init -backend=false, validate -json) in every environment.` },
   };
@@ -211,7 +220,7 @@ function perEnvironmentTarget(
     command: `tsx ${SYNTH_ENTRY} ${operation} ${stackName}`,
     cache: false,
     dependsOn,
-    inputs: commandInputList(command),
+    inputs: [...commandInputList(command), PINNED_TOOLCHAIN],
     configurations: Object.fromEntries(environments.map((env) => [env, { args: `--env ${env}` }])),
     outputs: [`{workspaceRoot}/dist/engine/${stackName}`],
     metadata: { description: `${description} Choose the environment as the configuration, e.g. nx run ${stackName}:${operation}:dev.` },
@@ -267,12 +276,26 @@ export interface ProjectFacts {
   readonly integrationLibraries?: readonly string[];
 }
 
+type NamedInputs = NonNullable<ProjectConfiguration['namedInputs']>;
+
+/**
+ * A project's named inputs, with references to the workspace's named inputs (nx.json) written
+ * out: Nx lets a project's named input refer only to the project's own, and `estate` (the
+ * files a copy of the workspace carries) is shared.
+ */
+function expandNamedInputs(own: ProjectManifest['namedInputs'], workspace: NamedInputs): NamedInputs {
+  const expand = (inputs: readonly unknown[]): NamedInputs[string] =>
+    inputs.flatMap((input) => (typeof input === 'string' && !(input in own) && workspace[input] ? expand(workspace[input]!) : [input])) as NamedInputs[string];
+  return Object.fromEntries(Object.entries(own).map(([name, inputs]) => [name, expand(inputs)]));
+}
+
 export function buildProjectConfiguration(
   manifest: ProjectManifest,
   facts: ProjectFacts,
   options: NormalizedOptions,
   environments: readonly string[] = [],
   commands: CommandInputsOf = () => undefined,
+  workspaceNamedInputs: NamedInputs = {},
 ): ProjectConfiguration {
   const { libraries } = facts;
   const targets: Record<string, TargetConfiguration> = {
@@ -301,10 +324,13 @@ export function buildProjectConfiguration(
     );
     Object.assign(targets, releaseTargets(name, options, commands));
   }
+  // What the project's package.json declares itself (nx.targets) wins over what is inferred.
+  for (const [name, own] of Object.entries(manifest.targets)) targets[name] = { ...targets[name], ...(own as TargetConfiguration) };
   return {
     root: manifest.root,
     name: manifest.name,
     projectType: manifest.kind === 'stack' ? 'application' : 'library',
+    ...(Object.keys(manifest.namedInputs).length > 0 ? { namedInputs: expandNamedInputs(manifest.namedInputs, workspaceNamedInputs) } : {}),
     tags: [`type:${manifest.kind}`, ...manifest.tags],
     targets,
     metadata: { description: manifest.description },
@@ -314,6 +340,24 @@ export function buildProjectConfiguration(
 function kindOf(root: string): ProjectKind {
   const top = root.split('/')[0];
   return top === 'stacks' ? 'stack' : top === 'tools' ? 'tool' : 'lib';
+}
+
+/**
+ * The plugin's own sources and the manifest reader it uses: a change to either must not be
+ * hidden by configurations cached by the previous code.
+ */
+const PLUGIN_SOURCES = ['tools/nx-plugin/src', 'libs/config/src'];
+
+function pluginCodeHash(workspaceRoot: string): string {
+  const texts: string[] = [];
+  for (const dir of PLUGIN_SOURCES) {
+    const path = join(workspaceRoot, dir);
+    if (!existsSync(path)) continue;
+    for (const name of readdirSync(path, { recursive: true }).map(String).sort()) {
+      if (name.endsWith('.ts') && !name.endsWith('.test.ts')) texts.push(name, readFileSync(join(path, name), 'utf8'));
+    }
+  }
+  return hashObject(texts);
 }
 
 function readCache(path: string): Record<string, ProjectConfiguration> {
@@ -328,11 +372,12 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
   PROJECT_MANIFEST_GLOB,
   async (manifestFiles, rawOptions, context: CreateNodesContextV2) => {
     const options = normalizeOptions(rawOptions);
-    const cachePath = join(workspaceDataDirectory, `platform-plugin-${hashObject(options)}.json`);
+    const cachePath = join(workspaceDataDirectory, `platform-plugin-${hashObject({ options, code: pluginCodeHash(context.workspaceRoot) })}.json`);
     const cache = readCache(cachePath);
     const nextCache: Record<string, ProjectConfiguration> = {};
     const aliasRoots = readAliasRoots(context.workspaceRoot);
     const environments = listEnvironments(context.workspaceRoot);
+    const workspaceNamedInputs: NamedInputs = context.nxJsonConfiguration.namedInputs ?? {};
     const importScans: ImportScanCache = new Map();
     const commandClosures = new Map<string, CommandInputs | undefined>();
     const projectNames = new Map<string, string>();
@@ -374,10 +419,10 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
           };
           const kind = kindOf(root);
           const commandInputs = kind === 'stack' ? STACK_COMMANDS.map(commands) : [];
-          const key = hashObject({ manifestFile, text, facts, environments, commandInputs });
+          const key = hashObject({ manifestFile, text, facts, environments, commandInputs, workspaceNamedInputs });
           const project =
             cache[key] ??
-            buildProjectConfiguration(readProjectManifest(manifestFile, text, kind), facts, options, environments, commands);
+            buildProjectConfiguration(readProjectManifest(manifestFile, text, kind), facts, options, environments, commands, workspaceNamedInputs);
           nextCache[key] = project;
           return { projects: { [root]: project } };
         },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { environmentSchema, loadEnvironment } from '@platform/config';
 import { assertValidKey, type ObjectStore } from '@platform/store';
 import { z } from 'zod';
-import { runId } from '@platform/workspace';
+import { ExternalError, runId, UsageError } from '@platform/workspace';
 import { stateLockKey, stateObjectKey } from './state-store';
 
 /** Folder of the backup store that holds every snapshot, one folder per environment. */
@@ -88,9 +88,9 @@ export async function backupEnvironmentState(options: BackupEnvironmentStateOpti
   assertEnvironmentName(environment);
   const config = loadEnvironment(options.workspaceRoot, environment);
   const stacks = [...new Set(options.stacks)].sort();
-  if (stacks.length === 0) throw new Error(`no stacks to back up in environment '${environment}'`);
+  if (stacks.length === 0) throw new UsageError(`no stacks to back up in environment '${environment}'`);
   for (const stack of stacks) {
-    if (!STACK_NAME.test(stack)) throw new Error(`stack name '${stack}' is not valid: use lowercase letters, digits and hyphens, starting with a letter`);
+    if (!STACK_NAME.test(stack)) throw new UsageError(`stack name '${stack}' is not valid: use lowercase letters, digits and hyphens, starting with a letter`);
   }
   const takenAt = (options.now ?? (() => new Date()))();
   const id = runId(takenAt);
@@ -117,7 +117,7 @@ export async function backupEnvironmentState(options: BackupEnvironmentStateOpti
   for (const [stack, bytes] of bodies) {
     const key = snapshotObjectKey(environment, id, stack);
     const { written } = await backup.put(key, bytes, { ifAbsent: true });
-    if (!written) throw new Error(`${backup.location}/${key} already exists: snapshots are never overwritten`);
+    if (!written) throw new UsageError(`${backup.location}/${key} already exists: snapshots are never overwritten`);
     const entry = entries[stack] as SnapshotState;
     log(`${stack}: serial ${entry.serial}, ${entry.size} bytes, sha256 ${entry.sha256.slice(0, 12)}`);
   }
@@ -125,7 +125,7 @@ export async function backupEnvironmentState(options: BackupEnvironmentStateOpti
   const snapshot: StateSnapshot = { schemaVersion: 1, id, environment, takenAt: takenAt.toISOString(), stacks: entries };
   const manifestKey = snapshotManifestKey(environment, id);
   const { written } = await backup.put(manifestKey, Buffer.from(`${JSON.stringify(snapshot, null, 2)}\n`), { ifAbsent: true });
-  if (!written) throw new Error(`${backup.location}/${manifestKey} already exists: snapshots are never overwritten`);
+  if (!written) throw new UsageError(`${backup.location}/${manifestKey} already exists: snapshots are never overwritten`);
   log(`snapshot ${id} of ${environment}: ${bodies.size} state(s), ${stacks.length - bodies.size} absent, in ${backup.location}`);
   return snapshot;
 }
@@ -181,29 +181,29 @@ const snapshotSchema = z.strictObject({
 /** A snapshot's manifest, validated; an error names the key and the rule broken. */
 export async function readStateSnapshot(backup: ObjectStore, environment: string, id: string): Promise<StateSnapshot> {
   assertEnvironmentName(environment);
-  if (!SNAPSHOT_ID.test(id)) throw new Error(`'${id}' is not a snapshot id: ids look like 20261122T051500Z-3f9a (list them with state-snapshots --env ${environment})`);
+  if (!SNAPSHOT_ID.test(id)) throw new UsageError(`'${id}' is not a snapshot id: ids look like 20261122T051500Z-3f9a (list them with state-snapshots --env ${environment})`);
   const key = snapshotManifestKey(environment, id);
   const where = `${backup.location}/${key}`;
   const bytes = await backup.get(key);
   if (bytes === undefined) {
-    throw new Error(`no snapshot '${id}' of environment '${environment}' in ${backup.location} (no ${key}; list them with state-snapshots --env ${environment})`);
+    throw new UsageError(`no snapshot '${id}' of environment '${environment}' in ${backup.location} (no ${key}; list them with state-snapshots --env ${environment})`);
   }
   let data: unknown;
   try {
     data = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    throw new Error(`${where}: is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new ExternalError(`${where}: is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const parsed = snapshotSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
     const rule = issue.code === 'unrecognized_keys' ? 'is not a known setting' : issue.message;
-    throw new Error(`${where}: key '${path.map(String).join('.') || '(document)'}' ${rule}`);
+    throw new ExternalError(`${where}: key '${path.map(String).join('.') || '(document)'}' ${rule}`);
   }
-  if (parsed.data.id !== id) throw new Error(`${where}: key 'id' must be '${id}', the folder it is in (found '${parsed.data.id}')`);
+  if (parsed.data.id !== id) throw new ExternalError(`${where}: key 'id' must be '${id}', the folder it is in (found '${parsed.data.id}')`);
   if (parsed.data.environment !== environment) {
-    throw new Error(`${where}: key 'environment' must be '${environment}', the folder it is in (found '${parsed.data.environment}')`);
+    throw new ExternalError(`${where}: key 'environment' must be '${environment}', the folder it is in (found '${parsed.data.environment}')`);
   }
   return parsed.data as StateSnapshot;
 }
@@ -219,19 +219,19 @@ export function parseState(bytes: Uint8Array, where: string): { serial: number; 
   try {
     data = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    throw new Error(`state object ${where} is not valid JSON (${(error as Error).message}): repair or restore it before taking a snapshot`, {
+    throw new ExternalError(`state object ${where} is not valid JSON (${(error as Error).message}): repair or restore it before taking a snapshot`, {
       cause: error,
     });
   }
   const parsed = tfstateSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`state object ${where} is not an engine state: key '${issue.path.map(String).join('.') || '(document)'}' ${issue.message}`);
+    throw new ExternalError(`state object ${where} is not an engine state: key '${issue.path.map(String).join('.') || '(document)'}' ${issue.message}`);
   }
   return { serial: parsed.data.serial, lineage: parsed.data.lineage };
 }
 
 function assertEnvironmentName(environment: string): void {
   const result = environmentSchema.shape.name.safeParse(environment);
-  if (!result.success) throw new Error(`environment name '${environment}' ${result.error.issues[0]!.message}`);
+  if (!result.success) throw new UsageError(`environment name '${environment}' ${result.error.issues[0]!.message}`);
 }

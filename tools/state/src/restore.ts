@@ -1,6 +1,7 @@
 import type { ObjectStore } from '@platform/store';
 import { isAbsent, readStateSnapshot, sha256Of, snapshotObjectKey, type StateSnapshot } from './backup';
 import { stateLockKey } from './state-store';
+import { ExternalError, UsageError } from '@platform/workspace';
 
 /** Where the operator is sent when a lock blocks a restore. */
 export const STUCK_LOCK_RUNBOOK = 'docs/runbooks/stuck-state-lock.md';
@@ -53,7 +54,7 @@ export async function restoreEnvironmentState(options: RestoreEnvironmentStateOp
   const stacks = selectStacks(snapshot, options.stacks);
   const deleteObject = state.delete?.bind(state);
   if (stacks.some((stack) => isAbsent(snapshot.stacks[stack]!)) && !deleteObject) {
-    throw new Error(`the state store ${state.location} cannot delete objects, which restoring a stack recorded as absent needs; nothing was restored`);
+    throw new UsageError(`the state store ${state.location} cannot delete objects, which restoring a stack recorded as absent needs; nothing was restored`);
   }
 
   // Everything is fetched and verified before anything is written.
@@ -63,10 +64,10 @@ export async function restoreEnvironmentState(options: RestoreEnvironmentStateOp
     if (isAbsent(entry)) continue;
     const key = snapshotObjectKey(environment, snapshotId, stack);
     const bytes = await backup.get(key);
-    if (bytes === undefined) throw new Error(`snapshot ${snapshotId} is incomplete: ${backup.location}/${key} is missing; nothing was restored`);
+    if (bytes === undefined) throw new ExternalError(`snapshot ${snapshotId} is incomplete: ${backup.location}/${key} is missing; nothing was restored`);
     const actual = sha256Of(bytes);
     if (actual !== entry.sha256 || bytes.byteLength !== entry.size) {
-      throw new Error(
+      throw new ExternalError(
         `${backup.location}/${key} does not match the snapshot's manifest (sha256 ${actual.slice(0, 12)}, ${bytes.byteLength} bytes; ` +
           `the manifest says ${entry.sha256.slice(0, 12)}, ${entry.size} bytes): the snapshot was changed after it was taken; nothing was restored`,
       );
@@ -81,7 +82,7 @@ export async function restoreEnvironmentState(options: RestoreEnvironmentStateOp
     if (lock !== undefined) locks.push(`${state.location}/${lockKey}${describeLock(lock)}`);
   }
   if (locks.length > 0) {
-    throw new Error(`state is locked by a running engine; see ${STUCK_LOCK_RUNBOOK}: ${locks.join(', ')}; nothing was restored`);
+    throw new UsageError(`state is locked by a running engine; see ${STUCK_LOCK_RUNBOOK}: ${locks.join(', ')}; nothing was restored`);
   }
 
   const restored: RestoredStack[] = [];
@@ -101,7 +102,7 @@ export async function restoreEnvironmentState(options: RestoreEnvironmentStateOp
     }
   } catch (error) {
     const done = restored.map((r) => r.stack).join(', ') || 'none';
-    throw new Error(
+    throw new ExternalError(
       `restoring ${environment} from snapshot ${snapshotId} stopped (stacks done: ${done}): ${(error as Error).message}; run the restore again`,
       { cause: error },
     );
@@ -132,10 +133,10 @@ function selectStacks(snapshot: StateSnapshot, stacks: readonly string[] | undef
   const known = Object.keys(snapshot.stacks).sort();
   if (stacks === undefined) return known;
   const selected = [...new Set(stacks)].sort();
-  if (selected.length === 0) throw new Error(`no stacks selected from snapshot ${snapshot.id}`);
+  if (selected.length === 0) throw new UsageError(`no stacks selected from snapshot ${snapshot.id}`);
   const unknown = selected.filter((stack) => !known.includes(stack));
   if (unknown.length > 0) {
-    throw new Error(`snapshot ${snapshot.id} of ${snapshot.environment} holds no stack ${unknown.map((s) => `'${s}'`).join(', ')} (it holds: ${known.join(', ')})`);
+    throw new UsageError(`snapshot ${snapshot.id} of ${snapshot.environment} holds no stack ${unknown.map((s) => `'${s}'`).join(', ')} (it holds: ${known.join(', ')})`);
   }
   return selected;
 }

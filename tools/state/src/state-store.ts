@@ -3,6 +3,7 @@ import type { EnvironmentConfig, StateConfig } from '@platform/config';
 import { s3StateKey } from '@platform/core';
 import { S3Store } from '@platform/store';
 import { runtimeStoreFromEnv } from '@platform/deploy';
+import { UsageError } from '@platform/workspace';
 
 /** Google Cloud Storage's S3-compatible (XML API) endpoint; it takes HMAC keys as AWS credentials. */
 export const GCS_INTEROPERABILITY_ENDPOINT = 'https://storage.googleapis.com';
@@ -28,7 +29,7 @@ export function openStateStore(environment: EnvironmentConfig, env: NodeJS.Proce
   const keys = staticCredentials(env);
   if (state.backend === 'gcs') {
     if (!keys) {
-      throw new Error(
+      throw new UsageError(
         `environment '${environment.name}' keeps state in the GCS bucket '${state.bucket}', read here through ` +
           `${GCS_INTEROPERABILITY_ENDPOINT}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to an HMAC key ` +
           '(Cloud Storage > Settings > Interoperability) of an account that may read and write the bucket',

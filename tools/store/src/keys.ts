@@ -1,4 +1,5 @@
 import { assertValidKey } from './object-store';
+import { UsageError } from '@platform/workspace';
 
 /**
  * Refuses a list prefix that could not be the start of a valid key (e.g. `../`, `/a`, `a//`).
@@ -9,7 +10,7 @@ export function assertValidPrefix(prefix: string): void {
   try {
     assertValidKey(`${prefix}x`);
   } catch {
-    throw new Error(`invalid list prefix '${prefix}': use '' or the start of a relative slash-separated key without '.', '..' or empty parts`);
+    throw new UsageError(`invalid list prefix '${prefix}': use '' or the start of a relative slash-separated key without '.', '..' or empty parts`);
   }
 }
 

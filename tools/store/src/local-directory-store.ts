@@ -5,6 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assertValidPrefix, compareKeys } from './keys';
 import { assertValidKey, type ObjectStore } from './object-store';
+import { ExternalError, UsageError } from '@platform/workspace';
 
 /**
  * The folder, directly under the store's root, that holds objects while they are being written.
@@ -117,7 +118,7 @@ export class LocalDirectoryStore implements ObjectStore {
       entries = await readdir(folder === '' ? this.root : join(this.root, ...folder.split('/')), { withFileTypes: true });
     } catch (error) {
       if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
-      throw new Error(`cannot list ${this.location}/${folder}: ${(error as Error).message}`, { cause: error });
+      throw new ExternalError(`cannot list ${this.location}/${folder}: ${(error as Error).message}`, { cause: error });
     }
     for (const entry of entries) {
       if (folder === '' && entry.name === LOCAL_STORE_TEMP_DIR) continue;
@@ -131,11 +132,11 @@ export class LocalDirectoryStore implements ObjectStore {
   private pathOf(key: string): string {
     assertValidKey(key);
     if (key === LOCAL_STORE_TEMP_DIR || key.startsWith(`${LOCAL_STORE_TEMP_DIR}/`)) {
-      throw new Error(`invalid object key '${key}': '${LOCAL_STORE_TEMP_DIR}/' is reserved for writes in progress in ${this.location}`);
+      throw new UsageError(`invalid object key '${key}': '${LOCAL_STORE_TEMP_DIR}/' is reserved for writes in progress in ${this.location}`);
     }
     const path = join(this.root, ...key.split('/'));
     // assertValidKey already rules out '..'; this guards against platform separators inside a part (e.g. '\' on Windows).
-    if (!path.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep)) throw new Error(`invalid object key '${key}': it resolves outside ${this.location}`);
+    if (!path.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep)) throw new UsageError(`invalid object key '${key}': it resolves outside ${this.location}`);
     return path;
   }
 
@@ -155,13 +156,13 @@ export class LocalDirectoryStore implements ObjectStore {
   }
 
   private prefixConflict(key: string, other: string): Error {
-    return new Error(
+    return new ExternalError(
       `cannot write '${key}' in ${this.location}: it conflicts with '${other}'; a local directory store cannot hold a key that is also the folder of another key`,
     );
   }
 
   private describe(error: unknown, key: string): Error {
-    return new Error(`object '${key}' in ${this.location}: ${(error as Error).message}`, { cause: error });
+    return new ExternalError(`object '${key}' in ${this.location}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -1,3 +1,5 @@
+import { UsageError } from '@platform/workspace';
+
 /**
  * The few operations the artifact store, promotion records and drill reports need, with the
  * same meaning on every backend: an S3-compatible bucket (AWS S3, the GCS interoperability
@@ -25,6 +27,6 @@ export interface ObjectStore {
 /** Keys are relative, slash-separated, without `.`/`..` segments or empty parts. */
 export function assertValidKey(key: string): void {
   if (key.length === 0 || key.startsWith('/') || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {
-    throw new Error(`invalid object key '${key}': use relative slash-separated names without '.', '..' or empty parts`);
+    throw new UsageError(`invalid object key '${key}': use relative slash-separated names without '.', '..' or empty parts`);
   }
 }

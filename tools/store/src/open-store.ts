@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { LocalDirectoryStore } from './local-directory-store';
 import type { ObjectStore } from './object-store';
 import { s3ClientFromEnvironment, S3Store } from './s3-store';
+import { UsageError } from '@platform/workspace';
 
 /** The embedded default store when none is configured: this folder under the workspace root. */
 export const DEFAULT_LOCAL_STORE_DIR = 'dist/store';
@@ -26,7 +27,7 @@ const ACCEPTED_FORMS = "'s3://<bucket>[/<prefix>]', 'file:<path>', 'file:///<abs
 export function openStore(spec: string, options: OpenStoreOptions = {}): ObjectStore {
   const cwd = options.cwd ?? process.cwd();
   const trimmed = spec.trim();
-  if (trimmed === '') throw new Error(`empty object store spec: use ${ACCEPTED_FORMS}`);
+  if (trimmed === '') throw new UsageError(`empty object store spec: use ${ACCEPTED_FORMS}`);
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
   // A scheme of one letter is a Windows drive (C:\store), not a URL.
   if (scheme === undefined || (scheme.length === 1 && /^[a-zA-Z]:[\\/]/.test(trimmed))) {
@@ -35,12 +36,12 @@ export function openStore(spec: string, options: OpenStoreOptions = {}): ObjectS
   if (scheme === 'file') return new LocalDirectoryStore(filePath(trimmed, cwd));
   if (scheme === 's3') {
     const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/i.exec(trimmed);
-    if (!match) throw new Error(`object store spec '${spec}' names no bucket: use ${ACCEPTED_FORMS}`);
+    if (!match) throw new UsageError(`object store spec '${spec}' names no bucket: use ${ACCEPTED_FORMS}`);
     const [, bucket, prefix] = match;
     return new S3Store({ client: s3ClientFromEnvironment(options.env), bucket: bucket!, ...(prefix ? { prefix } : {}) });
   }
   const hint = scheme === 'gs' ? " (for Google Cloud Storage use s3://<bucket> with PLATFORM_STORE_ENDPOINT=https://storage.googleapis.com)" : '';
-  throw new Error(`unsupported object store spec '${spec}'${hint}: use ${ACCEPTED_FORMS}`);
+  throw new UsageError(`unsupported object store spec '${spec}'${hint}: use ${ACCEPTED_FORMS}`);
 }
 
 /**
@@ -67,10 +68,10 @@ function filePath(spec: string, cwd: string): string {
     try {
       return fileURLToPath(spec);
     } catch (error) {
-      throw new Error(`object store spec '${spec}' is not a local file URL (${(error as Error).message}): use ${ACCEPTED_FORMS}`, { cause: error });
+      throw new UsageError(`object store spec '${spec}' is not a local file URL (${(error as Error).message}): use ${ACCEPTED_FORMS}`, { cause: error });
     }
   }
   const path = spec.slice('file:'.length);
-  if (path === '') throw new Error(`object store spec '${spec}' names no directory: use ${ACCEPTED_FORMS}`);
+  if (path === '') throw new UsageError(`object store spec '${spec}' names no directory: use ${ACCEPTED_FORMS}`);
   return isAbsolute(path) ? path : resolve(cwd, path);
 }

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { assertValidPrefix, compareKeys } from './keys';
 import { assertValidKey, type ObjectStore } from './object-store';
+import { ExternalError, UsageError } from '@platform/workspace';
 
 export interface S3StoreOptions {
   /** The client to send requests with; the store never reconfigures it. */
@@ -41,14 +42,14 @@ export class S3Store implements ObjectStore {
 
   constructor(options: S3StoreOptions) {
     if (!options.bucket || options.bucket.includes('/')) {
-      throw new Error(`invalid S3 bucket name '${options.bucket}': give the bucket alone, and put any folder in 'prefix'`);
+      throw new UsageError(`invalid S3 bucket name '${options.bucket}': give the bucket alone, and put any folder in 'prefix'`);
     }
     const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     if (prefix !== '') {
       try {
         assertValidKey(prefix);
       } catch {
-        throw new Error(`invalid S3 store prefix '${options.prefix}': use slash-separated names without '.', '..' or empty parts`);
+        throw new UsageError(`invalid S3 store prefix '${options.prefix}': use slash-separated names without '.', '..' or empty parts`);
       }
     }
     this.client = options.client;
@@ -110,7 +111,7 @@ export class S3Store implements ObjectStore {
           new ListObjectsV2Command({ Bucket: this.bucket, Prefix: root + prefix, ...(ContinuationToken ? { ContinuationToken } : {}) }),
         );
       } catch (error) {
-        throw new Error(`cannot list '${prefix}' in ${this.location}: ${message(error)}`, { cause: error });
+        throw new ExternalError(`cannot list '${prefix}' in ${this.location}: ${message(error)}`, { cause: error });
       }
       for (const object of page.Contents ?? []) {
         const key = object.Key?.slice(root.length);
@@ -142,7 +143,7 @@ export class S3Store implements ObjectStore {
   }
 
   private describe(operation: 'get' | 'put' | 'delete', key: string, error: unknown): Error {
-    return new Error(`cannot ${operation} '${key}' in ${this.location}: ${message(error)}`, { cause: error });
+    return new ExternalError(`cannot ${operation} '${key}' in ${this.location}: ${message(error)}`, { cause: error });
   }
 }
 
@@ -165,7 +166,7 @@ export const S3_STORE_ENVIRONMENT = {
 export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S3Client {
   const endpoint = nonEmpty(env[S3_STORE_ENVIRONMENT.endpoint]);
   if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint)) {
-    throw new Error(`${S3_STORE_ENVIRONMENT.endpoint}='${endpoint}' is not an http(s) URL, e.g. http://127.0.0.1:9000 or https://storage.googleapis.com`);
+    throw new UsageError(`${S3_STORE_ENVIRONMENT.endpoint}='${endpoint}' is not an http(s) URL, e.g. http://127.0.0.1:9000 or https://storage.googleapis.com`);
   }
   return new S3Client({
     region: nonEmpty(env[S3_STORE_ENVIRONMENT.region]) ?? 'us-east-1',
@@ -185,7 +186,7 @@ export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
 export function s3StoreFromEnvironment(env: NodeJS.ProcessEnv = process.env): S3Store {
   const bucket = nonEmpty(env[S3_STORE_ENVIRONMENT.bucket]);
   if (bucket === undefined) {
-    throw new Error(`${S3_STORE_ENVIRONMENT.bucket} is not set: name the bucket of the S3 object store (and optionally ${S3_STORE_ENVIRONMENT.prefix} and ${S3_STORE_ENVIRONMENT.endpoint})`);
+    throw new UsageError(`${S3_STORE_ENVIRONMENT.bucket} is not set: name the bucket of the S3 object store (and optionally ${S3_STORE_ENVIRONMENT.prefix} and ${S3_STORE_ENVIRONMENT.endpoint})`);
   }
   const prefix = nonEmpty(env[S3_STORE_ENVIRONMENT.prefix]);
   return new S3Store({ client: s3ClientFromEnvironment(env), bucket, ...(prefix === undefined ? {} : { prefix }) });

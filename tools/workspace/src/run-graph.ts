@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { InternalError, UsageError } from './errors';
 
 export type GraphTaskResult<T> =
   | { readonly status: 'done'; readonly value: T }
@@ -28,7 +29,7 @@ export async function runGraph<T>(
   const waitsFor = new Map<string, string[]>([...graph.keys()].map((stack) => [stack, []]));
   for (const [stack, upstream] of graph) {
     for (const name of upstream) {
-      if (!graph.has(name)) throw new Error(`stack '${stack}' waits for unknown stack '${name}'`);
+      if (!graph.has(name)) throw new InternalError(`stack '${stack}' waits for unknown stack '${name}'`);
       if (options.reverse) waitsFor.get(name)!.push(stack);
       else waitsFor.get(stack)!.push(name);
     }
@@ -41,7 +42,7 @@ export async function runGraph<T>(
   const start = (stack: string): Promise<GraphTaskResult<T>> => {
     const existing = running.get(stack);
     if (existing) return existing;
-    if (visiting.has(stack)) throw new Error(`stack dependencies form a cycle through '${stack}'`);
+    if (visiting.has(stack)) throw new UsageError(`stack dependencies form a cycle through '${stack}'`);
     visiting.add(stack);
     const dependencies = waitsFor.get(stack)!.map((name) => [name, start(name)] as const);
     const promise = (async (): Promise<GraphTaskResult<T>> => {

@@ -1,4 +1,5 @@
 import { listStacks, readStackManifest } from './stacks';
+import { UsageError } from './errors';
 
 /** Upstream stacks of each stack, from the `stack.upstream` lists of their package.json. */
 export function readStackGraph(workspaceRoot: string): Map<string, readonly string[]> {
@@ -13,7 +14,7 @@ export function readStackGraph(workspaceRoot: string): Map<string, readonly stri
 export function dependencyLayers(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   for (const [stack, upstream] of graph) {
     for (const name of upstream) {
-      if (!graph.has(name)) throw new Error(`stacks/${stack}/package.json: key 'stack.upstream' names unknown stack '${name}'`);
+      if (!graph.has(name)) throw new UsageError(`stacks/${stack}/package.json: key 'stack.upstream' names unknown stack '${name}'`);
     }
   }
   const layers: string[][] = [];
@@ -25,7 +26,7 @@ export function dependencyLayers(graph: ReadonlyMap<string, readonly string[]>):
       .sort();
     if (layer.length === 0) {
       const remaining = [...graph.keys()].filter((stack) => !placed.has(stack)).sort();
-      throw new Error(`stack dependencies form a cycle among: ${remaining.join(', ')}`);
+      throw new UsageError(`stack dependencies form a cycle among: ${remaining.join(', ')}`);
     }
     layer.forEach((stack) => placed.add(stack));
     layers.push(layer);

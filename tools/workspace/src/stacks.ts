@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProjectManifest, type ProjectManifest } from '@platform/config';
+import { UsageError } from './errors';
 
 export { findWorkspaceRoot } from '@platform/config';
 
@@ -18,7 +19,7 @@ export function listStacks(workspaceRoot: string): string[] {
 export function readStackManifest(workspaceRoot: string, stack: string): ProjectManifest {
   const file = `${STACKS_DIR}/${stack}/package.json`;
   const path = join(workspaceRoot, file);
-  if (!existsSync(path)) throw new Error(`${file}: no such stack '${stack}' (known: ${listStacks(workspaceRoot).join(', ')})`);
+  if (!existsSync(path)) throw new UsageError(`${file}: no such stack '${stack}' (known: ${listStacks(workspaceRoot).join(', ')})`);
   return readProjectManifest(file, readFileSync(path, 'utf8'), 'stack');
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { EnvironmentConfig } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
+import { ExternalError } from '@platform/workspace';
 
 /** Where snapshots go when neither --to/--from nor PLATFORM_STATE_BACKUP names a store. */
 export const DEFAULT_STATE_BACKUP_DIR = 'dist/state-backups';
@@ -66,7 +67,7 @@ export function registerStateCommands(program: Command, context: StateCommandCon
         const check = await verifyRestoredState({ snapshot: result.snapshot, state, stacks });
         if (!check.ok) {
           const list = check.mismatches.map((m) => `${m.stack} (${m.key}: ${m.actual.slice(0, 12)}, expected ${m.expected.slice(0, 12)})`);
-          throw new Error(`the state bucket does not match snapshot ${options.snapshot} after the restore: ${list.join(', ')}`);
+          throw new ExternalError(`the state bucket does not match snapshot ${options.snapshot} after the restore: ${list.join(', ')}`);
         }
         print(`restored ${stacks.length} stack(s) of ${environment.name} from snapshot ${options.snapshot}; verified against its manifest`);
         print(`next: plan each stack and expect no changes, e.g. npx nx run ${stacks[0]}:plan:${environment.name}`);

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { ExternalError } from '@platform/workspace';
 
 /**
  * A TCP port that is free on `host` right now: the OS picks one for a listener on port 0,
@@ -13,7 +14,7 @@ export function pickFreePort(host = '127.0.0.1'): Promise<number> {
     server.listen({ host, port: 0, exclusive: true }, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close((error) => (error ? reject(error) : port ? resolve(port) : reject(new Error(`no port assigned on ${host}`))));
+      server.close((error) => (error ? reject(error) : port ? resolve(port) : reject(new ExternalError(`no port assigned on ${host}`))));
     });
   });
 }

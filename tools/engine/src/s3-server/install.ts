@@ -4,6 +4,7 @@ import { $ } from 'zx';
 import { platformCacheDir } from '../cache-dir';
 import { buildGoProgram, GoToolchainMissingError } from '../go-build';
 import type { PinnedVersions } from '../versions';
+import { ExternalError } from '@platform/workspace';
 
 export interface S3ServerBinary {
   readonly binary: string;
@@ -60,7 +61,7 @@ export async function ensureS3Server(options: EnsureS3ServerOptions): Promise<S3
   try {
     const built = await buildGoProgram(program, cached, log);
     const version = await s3ServerVersion(built.binary);
-    if (version !== pinned) throw new Error(`the built ${program.name} reports version ${version ?? 'nothing'}, expected ${pinned}`);
+    if (version !== pinned) throw new ExternalError(`the built ${program.name} reports version ${version ?? 'nothing'}, expected ${pinned}`);
     log(`s3 server: built ${program.name} ${pinned} in ${built.seconds.toFixed(0)} s${built.peakMemoryMiB ? `, peak ${built.peakMemoryMiB} MiB` : ''}`);
     return {
       binary: built.binary,
@@ -70,7 +71,7 @@ export async function ensureS3Server(options: EnsureS3ServerOptions): Promise<S3
     };
   } catch (error) {
     if (error instanceof GoToolchainMissingError) {
-      throw new Error(`${program.name} ${pinned} is needed for the local S3 server: install the Go toolchain so it can be built (${error.message})`);
+      throw new ExternalError(`${program.name} ${pinned} is needed for the local S3 server: install the Go toolchain so it can be built (${error.message})`);
     }
     throw error;
   }

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { pickFreePort } from './free-port';
 import { s3ClientFor, type S3Connection } from './s3-client';
+import { ExternalError } from '@platform/workspace';
 
 /** The only address the local server ever listens on. */
 export const S3_SERVER_HOST = '127.0.0.1';
@@ -75,7 +76,7 @@ export interface RunningS3Server extends S3Connection {
   stop(): Promise<void>;
 }
 
-export class S3ServerStartError extends Error {
+export class S3ServerStartError extends ExternalError {
   override readonly name = 'S3ServerStartError';
 }
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentFilePath, stackSettingsPath } from '@platform/config';
 import { canonicalJson, type ArtifactManifest } from './manifest';
+import { ExternalError, UsageError } from '@platform/workspace';
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -17,7 +18,7 @@ export interface Artifact {
 
 function git(workspaceRoot: string, args: string[]): string {
   const result = spawnSync('git', args, { cwd: workspaceRoot, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  if (result.status !== 0) throw new ExternalError(`git ${args.join(' ')} failed: ${result.stderr.trim()}`);
   return result.stdout;
 }
 
@@ -59,7 +60,7 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
   const commit = options.commit ?? 'HEAD';
   const dir = join(workspaceRoot, 'dist/stacks', stack);
   const reportFile = join(dir, 'synth.json');
-  if (!existsSync(reportFile)) throw new Error(`dist/stacks/${stack}/synth.json does not exist: run 'npx nx run ${stack}:synth' first`);
+  if (!existsSync(reportFile)) throw new UsageError(`dist/stacks/${stack}/synth.json does not exist: run 'npx nx run ${stack}:synth' first`);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SynthReport;
   const gitCommit = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]).trim();
 
@@ -68,7 +69,7 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
   for (const [env, result] of Object.entries(report.environments).sort(([a], [b]) => a.localeCompare(b))) {
     const bytes = readFileSync(join(dir, env, 'cdk.tf.json'));
     if (sha256Hex(bytes) !== result.sha256) {
-      throw new Error(`dist/stacks/${stack}/${env}/cdk.tf.json does not match its synth report: synthesize again`);
+      throw new UsageError(`dist/stacks/${stack}/${env}/cdk.tf.json does not match its synth report: synthesize again`);
     }
     const path = `environments/${env}/cdk.tf.json`;
     files.set(path, bytes);

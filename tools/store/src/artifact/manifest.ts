@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '@platform/workspace';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 in hex');
 
@@ -40,12 +41,12 @@ export function parseManifest(text: string, where: string): ArtifactManifest {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where}: not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`${where}: not valid JSON (${(error as Error).message})`);
   }
   const result = manifestSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Error(`${where}: key '${issue.path.join('.')}' ${issue.message}`);
+    throw new UsageError(`${where}: key '${issue.path.join('.')}' ${issue.message}`);
   }
   return result.data;
 }

@@ -1,18 +1,19 @@
 import type { ObjectStore } from '../object-store';
 import { manifestBytes, sha256Hex, type Artifact } from './build';
 import { parseManifest, type ArtifactManifest } from './manifest';
+import { ExternalError, InternalError, UsageError } from '@platform/workspace';
 
 /** Where things live in the store. Blobs are content-addressed, so uploading one twice is harmless. */
 export const blobKey = (sha256: string) => `blobs/sha256/${sha256}`;
 export const manifestKey = (stack: string, version: string) => `artifacts/${stack}/${version}/manifest.json`;
 
-export class ImmutableVersionError extends Error {
+export class ImmutableVersionError extends UsageError {
   override readonly name = 'ImmutableVersionError';
 }
-export class UnknownVersionError extends Error {
+export class UnknownVersionError extends UsageError {
   override readonly name = 'UnknownVersionError';
 }
-export class TamperedArtifactError extends Error {
+export class TamperedArtifactError extends ExternalError {
   override readonly name = 'TamperedArtifactError';
 }
 
@@ -29,7 +30,7 @@ export async function publishArtifact(store: ObjectStore, artifact: Artifact): P
   const { manifest } = artifact;
   for (const [path, bytes] of artifact.files) {
     const expected = manifest.files[path]?.sha256;
-    if (expected !== sha256Hex(bytes)) throw new Error(`artifact file ${path} does not match its manifest entry`);
+    if (expected !== sha256Hex(bytes)) throw new InternalError(`artifact file ${path} does not match its manifest entry`);
     await store.put(blobKey(expected), bytes, { ifAbsent: true });
   }
   const bytes = manifestBytes(manifest);
