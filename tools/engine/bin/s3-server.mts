@@ -2,6 +2,7 @@
 // The local S3 server for tests and scripts: versitygw on 127.0.0.1. The logic lives in src/s3-server.
 import { Command, InvalidArgumentError } from 'commander';
 import { findWorkspaceRoot } from '@platform/config';
+import { runProgram, withExitCodes } from '@platform/workspace';
 import { readPinnedVersions } from '../src/versions';
 import { ensureS3Server, startS3Server, validateS3ServerOptions } from '../src/s3-server/index';
 
@@ -66,9 +67,11 @@ program
     }
   });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-}
+withExitCodes(program, [
+  [0, 'stopped by Ctrl-C or SIGTERM'],
+  [1, 'the server stopped on its own'],
+  [64, 'bad input'],
+  [69, 'the server could not be built or started'],
+  [70, 'a bug in the platform'],
+]);
+await runProgram(program);
