@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from '@platform/config';
 import type { EngineRunner } from '@platform/engine';
 import { openStackEngine, type ReleasedStack } from '@platform/deploy';
 import type { ObjectStore } from '@platform/store';
+import { runGraph } from '@platform/workspace';
 import type { RestoredDelivery } from './delivery';
 import type { DrillPhase } from './report-model';
 import type { StepRecorder } from './step-recorder';
@@ -99,4 +100,24 @@ export class StackEngines {
       throw error;
     }
   }
+}
+
+/**
+ * A teardown step on every stack of the drill's graph: recorded even after an interrupt, and
+ * never stopping at a failed stack (the others are still torn down or checked).
+ */
+export async function teardownEachStack(
+  { recorder, products, engines, concurrency }: DrillContext,
+  phase: DrillPhase,
+  name: string,
+  work: (runner: EngineRunner, stack: string) => Promise<void>,
+  options: { readonly reverse?: boolean } = {},
+): Promise<void> {
+  await runGraph(
+    products.graph,
+    async (stack) => {
+      await recorder.run(phase, name, stack, () => engines.with(stack, (runner) => work(runner, stack)), { evenIfInterrupted: true });
+    },
+    { concurrency, continueOnFailure: true, ...(options.reverse ? { reverse: true } : {}) },
+  );
 }
