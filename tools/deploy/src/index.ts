@@ -1,5 +1,6 @@
 export * from './engine-commands';
 export * from './plan-environment';
+export * from './plan-mode';
 export * from './released-stack';
 export * from './releases-file';
 export * from './stack-engine';

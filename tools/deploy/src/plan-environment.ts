@@ -13,12 +13,16 @@ export interface StackPlan {
   readonly changes: ChangeSummary;
   /** Upstream stacks never applied in this environment, read from their plans instead. */
   readonly plannedUpstreams: Readonly<Record<string, Readonly<Record<string, Knowledge>>>>;
+  /** Outputs of this stack known only after it is applied. */
+  readonly outputsKnownAfterApply: readonly string[];
   /** Wall time of init, plan and its JSON rendering. */
   readonly seconds: number;
 }
 
 export interface EnvironmentPlan {
   readonly environment: string;
+  /** true: planned from zero with a local empty state and placeholder credentials, not against the live state. */
+  readonly offline: boolean;
   readonly order: readonly (readonly string[])[];
   readonly stacks: readonly StackPlan[];
 }
@@ -47,10 +51,22 @@ function countChanges(plan: PlanJson): ChangeSummary {
   return changes;
 }
 
+/** Outputs whose planned value is wholly or partly unknown until apply, sorted. */
+function outputsKnownAfterApply(plan: PlanJson): string[] {
+  const unknown = (value: unknown): boolean =>
+    value === true || (Array.isArray(value) ? value.some(unknown) : value !== null && typeof value === 'object' && Object.values(value).some(unknown));
+  return Object.entries(plan.output_changes ?? {})
+    .filter(([, change]) => unknown(change.after_unknown))
+    .map(([name]) => name)
+    .sort();
+}
+
 /**
  * Plans every stack of an environment in dependency order. A stack whose upstream has never
  * been applied there is planned with that upstream's planned outputs (from its saved plan);
- * values known only after apply stay unknown and are reported as such.
+ * values known only after apply stay unknown and are reported as such. `offline`: every stack
+ * from zero, with a local empty state instead of the configured backend, placeholder
+ * credentials and no refresh, so that no connection leaves the machine.
  */
 export async function planEnvironment(options: {
   readonly workspaceRoot: string;
@@ -58,7 +74,9 @@ export async function planEnvironment(options: {
   readonly log: (line: string) => void;
   /** Released versions to plan instead of dist/stacks (artifact bytes and lock files, in a drill). */
   readonly releases?: ReadonlyMap<string, ReleasedStack>;
+  readonly offline?: boolean;
 }): Promise<EnvironmentPlan> {
+  const offline = options.offline === true;
   const graph = readStackGraph(options.workspaceRoot);
   const order = dependencyLayers(graph);
   const plans = new Map<string, PlanJson>();
@@ -76,6 +94,7 @@ export async function planEnvironment(options: {
       stack,
       environment: options.environment,
       backend: true,
+      offline,
       log: () => {},
       ...(options.releases?.has(stack) ? { release: options.releases.get(stack)! } : {}),
       transform: (json) => {
@@ -85,15 +104,15 @@ export async function planEnvironment(options: {
         return result.json;
       },
     });
-    await runner.plan({ out: PLAN_FILE });
+    await runner.plan({ out: PLAN_FILE, ...(offline ? { refresh: false } : {}) });
     const plan = (await savePlanJson(runner)).rendering as PlanJson;
     plans.set(stack, plan);
     const changes = countChanges(plan);
-    results.push({ stack, changes, plannedUpstreams: substituted, seconds: (performance.now() - started) / 1000 });
+    results.push({ stack, changes, plannedUpstreams: substituted, outputsKnownAfterApply: outputsKnownAfterApply(plan), seconds: (performance.now() - started) / 1000 });
     const via = Object.keys(substituted).length > 0 ? ` (reads planned outputs of ${Object.keys(substituted).join(', ')})` : '';
     options.log(`${stack} (${options.environment}): ${changes.add} to add, ${changes.change} to change, ${changes.remove} to destroy${via}`);
   }
-  return { environment: options.environment, order, stacks: results };
+  return { environment: options.environment, offline, order, stacks: results };
 }
 
 export function renderEnvironmentPlan(plan: EnvironmentPlan): string {
@@ -101,14 +120,27 @@ export function renderEnvironmentPlan(plan: EnvironmentPlan): string {
     const upstream = Object.entries(s.plannedUpstreams)
       .flatMap(([stack, outputs]) => Object.entries(outputs).map(([name, knowledge]) => `${stack}.${name}: ${knowledge}`))
       .join('; ');
-    return [s.stack, String(s.changes.add), String(s.changes.change), String(s.changes.remove), upstream || 'from state'];
+    return [
+      s.stack,
+      String(s.changes.add),
+      String(s.changes.change),
+      String(s.changes.remove),
+      upstream || (plan.offline ? 'none' : 'from state'),
+      s.outputsKnownAfterApply.join(', ') || 'none',
+    ];
   });
   return [
-    `## Plan of ${plan.environment}`,
+    plan.offline ? `## Offline plan of ${plan.environment} from zero, not the live state` : `## Plan of ${plan.environment}`,
     '',
+    ...(plan.offline
+      ? [
+          'Every stack planned as if nothing existed: a local empty state instead of the configured backend, placeholder credentials, no refresh. It shows what a first deployment would create, not what an apply would change in the live estate.',
+          '',
+        ]
+      : []),
     `Order: ${plan.order.map((layer) => layer.join(', ')).join(' → ')}`,
     '',
-    markdownTable(['Stack', 'Add', 'Change', 'Destroy', 'Upstream outputs'], rows),
+    markdownTable(['Stack', 'Add', 'Change', 'Destroy', 'Upstream outputs', 'Outputs known after apply'], rows),
     '',
     'Values marked "known after apply" are unknown until the upstream is applied; they were not guessed.',
     '',

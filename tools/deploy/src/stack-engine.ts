@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findWorkspaceRoot, loadEnvironment, type EnvironmentConfig } from '@platform/config';
 import {
@@ -17,8 +17,34 @@ import { ExternalError, synthOutputDir, UsageError } from '@platform/workspace';
  * Validation gets its own folder: `init -backend=false` in a folder initialised with a
  * backend would still load state through that backend.
  */
-export function engineWorkdir(stack: string, environment: string, purpose: 'deploy' | 'validate' = 'deploy'): string {
-  return purpose === 'deploy' ? `dist/engine/${stack}/${environment}` : `dist/engine-validate/${stack}/${environment}`;
+export function engineWorkdir(stack: string, environment: string, purpose: EnginePurpose = 'deploy'): string {
+  return purpose === 'deploy' ? `dist/engine/${stack}/${environment}` : `dist/engine-${purpose}/${stack}/${environment}`;
+}
+
+/**
+ * `deploy`: the configured backend. `validate`: no backend. `offline`: a plan from zero with a
+ * local empty state in place of the configured backend and placeholder credentials, so that it
+ * needs neither credentials nor network; its folder is apart, so it never touches real state.
+ */
+export type EnginePurpose = 'deploy' | 'validate' | 'offline';
+
+/** The local state of an offline plan, inside its own working directory; removed before each plan. */
+export const OFFLINE_STATE_FILE = 'offline.tfstate';
+
+/**
+ * What an offline plan runs the engine with: credentials the google provider accepts without
+ * looking anything up (with no refresh and no state it calls no API during a plan; never valid
+ * anywhere), and a run-time state endpoint that nothing reads once the backend is local.
+ */
+export const OFFLINE_ENGINE_ENV: Readonly<Record<string, string>> = {
+  GOOGLE_OAUTH_ACCESS_TOKEN: 'offline-plan-placeholder-token',
+  TF_VAR_state_endpoint: 'http://127.0.0.1:9/offline-plan-reads-no-state',
+};
+
+/** The configuration with its backend replaced by a local state file (an offline plan from zero). */
+export function withLocalBackend(json: string): string {
+  const parsed = JSON.parse(json) as { terraform?: Record<string, unknown> };
+  return JSON.stringify({ ...parsed, terraform: { ...parsed.terraform, backend: { local: { path: OFFLINE_STATE_FILE } } } }, null, 2);
 }
 
 export const PLAN_FILE = 'tfplan';
@@ -57,6 +83,8 @@ export interface StackEngineOptions {
   readonly environment: string;
   /** Backend init; false for validation. */
   readonly backend: boolean;
+  /** An offline plan from zero (see `EnginePurpose`); needs `backend: true`. */
+  readonly offline?: boolean;
   readonly log: (line: string) => void;
   /** Rewrites the configuration before the engine sees it (plan from zero). */
   readonly transform?: (json: string) => string;
@@ -80,7 +108,8 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
     throw new UsageError(`${synthOutputDir(stack)}/${environment.name}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
   }
   const synthesizedJson = options.release?.configuration ?? readFileSync(synthesized, 'utf8');
-  const json = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
+  const transformed = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
+  const json = options.offline ? withLocalBackend(transformed) : transformed;
   // The estate (stacks/, environments/) may be a fixture inside the repository; the pinned
   // versions always come from the repository itself.
   const repository = findWorkspaceRoot(workspaceRoot);
@@ -98,10 +127,12 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
         `${missing[0]!.reason?.split('\n')[0]} (see docs/engine.md)`,
     );
   }
-  const store = options.backend ? runtimeStoreFromEnv(environment) : undefined;
-  const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, options.backend ? 'deploy' : 'validate'));
+  const store = options.backend && !options.offline ? runtimeStoreFromEnv(environment) : undefined;
+  const purpose: EnginePurpose = options.offline ? 'offline' : options.backend ? 'deploy' : 'validate';
+  const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, purpose));
+  if (options.offline) rmSync(join(workdir, OFFLINE_STATE_FILE), { force: true });
   const lockFile = options.release?.lockFile;
-  const env = prepareWorkdir(workdir, json, store, lockFile);
+  const env = { ...prepareWorkdir(workdir, json, store, lockFile), ...(options.offline ? OFFLINE_ENGINE_ENV : {}) };
   const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
   await runner.init({
     backend: options.backend,

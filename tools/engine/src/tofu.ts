@@ -148,6 +148,8 @@ export class EngineRunner {
   async plan(options: {
     out: string;
     refreshOnly?: boolean;
+    /** false: do not read remote objects (an offline plan from zero has none to read). */
+    refresh?: boolean;
     destroy?: boolean;
     replace?: readonly string[];
   }): Promise<{
@@ -157,6 +159,7 @@ export class EngineRunner {
   }> {
     const args = ['plan', '-input=false', '-json', '-detailed-exitcode', `-out=${options.out}`];
     if (options.refreshOnly) args.push('-refresh-only');
+    if (options.refresh === false) args.push('-refresh=false');
     if (options.destroy) args.push('-destroy');
     for (const address of options.replace ?? []) args.push(`-replace=${address}`);
     const result = await this.run(args, { okExitCodes: [0, 2] });

@@ -35,7 +35,8 @@ describe('engine commands on the fixture estate', () => {
   it('plans a never-applied estate in dependency order, carrying upstream values as known after apply', async () => {
     const plan = await planEnvironment({ workspaceRoot: ESTATE, environment: 'local', log });
     expect(plan.order).toEqual([['fixture-base'], ['fixture-app'], ['fixture-edge']]);
-    expect(plan.stacks.map(({ seconds: _seconds, ...rest }) => rest)).toEqual([
+    expect(plan.offline).toBe(false);
+    expect(plan.stacks.map(({ seconds: _seconds, outputsKnownAfterApply: _outputs, ...rest }) => rest)).toEqual([
       { stack: 'fixture-base', changes: { add: 4, change: 0, remove: 0 }, plannedUpstreams: {} },
       { stack: 'fixture-app', changes: { add: 2, change: 0, remove: 0 }, plannedUpstreams: { 'fixture-base': { created_at: 'known after apply', suffix: 'known after apply' } } },
       { stack: 'fixture-edge', changes: { add: 2, change: 0, remove: 0 }, plannedUpstreams: { 'fixture-app': { app_name: 'known after apply' } } },
