@@ -22,6 +22,12 @@ export function providerBinaryPath(mirror: string, host: string, source: string,
   return join(mirror, host, source, version, targetPlatform(), `terraform-provider-${type}_v${version}_x5`);
 }
 
+/** Whether a pinned provider is in the mirror already (no build is attempted). */
+export function providerInMirror(versions: PinnedVersions, source: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const pinned = versions.providers[source];
+  return pinned !== undefined && existsSync(providerBinaryPath(providerMirrorDir(env), REGISTRY_HOSTS[0], source, pinned.version));
+}
+
 export interface ProviderStatus {
   readonly source: string;
   readonly version: string;
