@@ -17,7 +17,22 @@ describe('project manifest (package.json)', () => {
       tags: ['layer:service'],
       upstream: ['network'],
       smoke: [{ output: 'url', matches: '^https://' }],
+      targets: {},
+      namedInputs: {},
     });
+  });
+
+  it("carries the project's own nx targets and named inputs for the plugin to merge", () => {
+    const text = JSON.stringify({
+      name: '@platform/engine',
+      nx: { tags: ['type:tool'], targets: { setup: { command: 'tsx tools/engine/bin/setup.mts --for-tests', cache: false } }, namedInputs: { integrationWorkspaceFiles: ['estate'] } },
+    });
+    const manifest = readProjectManifest('tools/engine/package.json', text, 'tool');
+    expect(manifest.targets).toEqual({ setup: { command: 'tsx tools/engine/bin/setup.mts --for-tests', cache: false } });
+    expect(manifest.namedInputs).toEqual({ integrationWorkspaceFiles: ['estate'] });
+    expect(() => readProjectManifest('tools/engine/package.json', JSON.stringify({ name: 'x', nx: { namedInputs: { a: 'not a list' } } }), 'tool')).toThrow(
+      /tools\/engine\/package.json: key 'nx.namedInputs.a'/,
+    );
   });
 
   it.each([
