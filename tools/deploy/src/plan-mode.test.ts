@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EnvironmentConfig } from '@platform/config';
 import { choosePlanMode, googleCredentialsSource } from './plan-mode';
-import { OFFLINE_STATE_FILE, withLocalBackend } from './stack-engine';
+import { OFFLINE_STATE_FILE, offlineConfiguration } from './stack-engine';
 
 const gcsEnvironment = { name: 'dev', state: { backend: 'gcs', bucket: 'acme-tfstate', prefix: 'stacks' } } as unknown as EnvironmentConfig;
 const s3Environment = { name: 'local', state: { backend: 's3', bucket: 'state', prefix: 'local', region: 'us-east-1' } } as unknown as EnvironmentConfig;
@@ -46,10 +46,15 @@ describe('choosing between a live and an offline plan', () => {
 
 describe('the configuration of an offline plan', () => {
   it('replaces the configured backend with a local state file and keeps everything else', () => {
-    const synthesized = JSON.stringify({ terraform: { backend: { gcs: { bucket: 'acme-tfstate', prefix: 'stacks/network' } }, required_providers: { google: { source: 'hashicorp/google' } } }, resource: { a: {} } });
-    const offline = JSON.parse(withLocalBackend(synthesized));
+    const synthesized = JSON.stringify({
+      terraform: { backend: { gcs: { bucket: 'acme-tfstate', prefix: 'stacks/network' } }, required_providers: { google: { source: 'hashicorp/google' } } },
+      provider: { google: [{ project: 'acme-platform-dev', region: 'europe-west1' }] },
+      resource: { a: {} },
+    });
+    const offline = JSON.parse(offlineConfiguration(synthesized));
     expect(offline.terraform.backend).toEqual({ local: { path: OFFLINE_STATE_FILE } });
     expect(offline.terraform.required_providers).toEqual({ google: { source: 'hashicorp/google' } });
+    expect(offline.provider.google).toEqual([{ project: 'acme-platform-dev', region: 'europe-west1' }]);
     expect(offline.resource).toEqual({ a: {} });
   });
 });

@@ -32,17 +32,29 @@ export type EnginePurpose = 'deploy' | 'validate' | 'offline';
 export const OFFLINE_STATE_FILE = 'offline.tfstate';
 
 /**
+ * A local port where nothing listens: every HTTP(S) request of an offline plan goes there through
+ * the proxy variables and is refused at once. So no connection leaves the machine, and the google
+ * provider's one question at start-up (whose credentials these are; it retries a network that
+ * drops packets for five minutes) fails at once instead.
+ */
+export const OFFLINE_PROXY = 'http://127.0.0.1:9';
+
+/**
  * What an offline plan runs the engine with: credentials the google provider accepts without
  * looking anything up (with no refresh and no state it calls no API during a plan; never valid
- * anywhere), and a run-time state endpoint that nothing reads once the backend is local.
+ * anywhere), all traffic to a refusing local proxy, and a run-time state endpoint that nothing
+ * reads once the backend is local. Providers come from the filesystem mirror, not the network.
  */
 export const OFFLINE_ENGINE_ENV: Readonly<Record<string, string>> = {
   GOOGLE_OAUTH_ACCESS_TOKEN: 'offline-plan-placeholder-token',
-  TF_VAR_state_endpoint: 'http://127.0.0.1:9/offline-plan-reads-no-state',
+  HTTPS_PROXY: OFFLINE_PROXY,
+  HTTP_PROXY: OFFLINE_PROXY,
+  NO_PROXY: '',
+  TF_VAR_state_endpoint: `${OFFLINE_PROXY}/offline-plan-reads-no-state`,
 };
 
-/** The configuration with its backend replaced by a local state file (an offline plan from zero). */
-export function withLocalBackend(json: string): string {
+/** The configuration of an offline plan from zero: the backend replaced by a local state file. */
+export function offlineConfiguration(json: string): string {
   const parsed = JSON.parse(json) as { terraform?: Record<string, unknown> };
   return JSON.stringify({ ...parsed, terraform: { ...parsed.terraform, backend: { local: { path: OFFLINE_STATE_FILE } } } }, null, 2);
 }
@@ -109,7 +121,7 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   }
   const synthesizedJson = options.release?.configuration ?? readFileSync(synthesized, 'utf8');
   const transformed = options.transform ? options.transform(synthesizedJson) : synthesizedJson;
-  const json = options.offline ? withLocalBackend(transformed) : transformed;
+  const json = options.offline ? offlineConfiguration(transformed) : transformed;
   // The estate (stacks/, environments/) may be a fixture inside the repository; the pinned
   // versions always come from the repository itself.
   const repository = findWorkspaceRoot(workspaceRoot);
