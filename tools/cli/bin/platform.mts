@@ -9,6 +9,7 @@ import { registerCheck } from '../src/commands/check';
 import { registerDestroy } from '../src/commands/destroy';
 import { registerDocsGraph } from '../src/commands/docs-graph';
 import { registerDrift } from '../src/commands/drift';
+import { registerLockProviders } from '../src/commands/lock-providers';
 import { registerOutput } from '../src/commands/output';
 import { registerPackage } from '../src/commands/package';
 import { registerPlan } from '../src/commands/plan';
@@ -36,6 +37,7 @@ for (const register of [
   registerDestroy,
   registerOutput,
   registerPlanEnv,
+  registerLockProviders,
   registerAffected,
   registerBlastRadius,
   registerDrift,

@@ -1,47 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { findWorkspaceRoot } from '@platform/config';
-import { ENGINE_LOCK_FILE, EngineRunner, prepareWorkdir, readPinnedVersions, setupEngine } from '@platform/engine';
+import { readPinnedVersions } from '@platform/engine';
 import { buildArtifact, canonicalJson, manifestBytes, parseManifest, sha256Hex, type Artifact, type ArtifactToolchain } from '@platform/store';
-import { requiredProviders } from '@platform/deploy';
-import { ExternalError, readStackManifest, synthOutputDir, UsageError } from '@platform/workspace';
+import { committedLockFilePath, readCommittedLockFile, stackProviders } from '@platform/deploy';
+import { readStackManifest, UsageError } from '@platform/workspace';
 
 /** Where `package` writes a stack version: dist/artifacts/<stack>/<version>/ (manifest.json and the files). */
 export function packagedArtifactDir(stack: string, version: string): string {
   return `dist/artifacts/${stack}/${version}`;
-}
-
-/**
- * The provider lock file of a synthesized stack: `init -backend=false` from the provider mirror,
- * in a scratch folder. Every environment must need the same providers, so one file serves all.
- */
-export async function providerLockFile(workspaceRoot: string, stack: string, log: (line: string) => void): Promise<string> {
-  const dir = join(workspaceRoot, synthOutputDir(stack));
-  const environments = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  if (environments.length === 0) throw new UsageError(`${synthOutputDir(stack)} holds no environment: run 'npx nx run ${stack}:synth' first`);
-  const configurations = environments.map((env) => readFileSync(join(dir, env, 'cdk.tf.json'), 'utf8'));
-  const providers = requiredProviders(configurations[0]!);
-  environments.forEach((env, i) => {
-    const other = requiredProviders(configurations[i]!);
-    if (other.join() !== providers.join()) {
-      throw new UsageError(`${stack}: environment '${env}' needs providers ${other.join(', ')} but '${environments[0]}' needs ${providers.join(', ')}; one lock file cannot serve both`);
-    }
-  });
-  const setup = await setupEngine({ workspaceRoot: findWorkspaceRoot(workspaceRoot), log, providers });
-  const missing = setup.providers.filter((p) => p.state === 'unavailable');
-  if (missing.length > 0) {
-    throw new ExternalError(`cannot write the provider lock file of ${stack}: ${missing.map((p) => `${p.source} ${p.version}`).join(', ')} could not be installed (see docs/engine.md)`);
-  }
-  const scratch = mkdtempSync(join(tmpdir(), 'lock-'));
-  try {
-    prepareWorkdir(scratch, configurations[0]!);
-    await new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile }, scratch).init({ backend: false });
-    return readFileSync(join(scratch, ENGINE_LOCK_FILE), 'utf8');
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
 }
 
 /** The version in the stack's package.json (what `nx release` wrote). */
@@ -56,7 +24,8 @@ export function releasedVersion(workspaceRoot: string, stack: string): string {
 
 /** The artifact of a stack version: every environment's synthesized JSON, the provider lock file and the manifest. */
 export async function packageStack(workspaceRoot: string, stack: string, version: string, log: (line: string) => void = () => {}): Promise<Artifact> {
-  const lockFile = await providerLockFile(workspaceRoot, stack, log);
+  const lockFile = readCommittedLockFile(workspaceRoot, stack, stackProviders(workspaceRoot, stack).providers);
+  log(`${stack} ${version}: providers locked by ${committedLockFilePath(workspaceRoot, stack)}`);
   return buildArtifact(workspaceRoot, stack, version, { lockFile, toolchain: pinnedToolchain(workspaceRoot) });
 }
 

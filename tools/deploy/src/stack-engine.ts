@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { findWorkspaceRoot, loadEnvironment, type EnvironmentConfig } from '@platform/config';
 import {
   BACKEND_CONFIG_FILE,
+  EngineError,
   EngineRunner,
+  isChecksumMismatch,
   prepareWorkdir,
   readPinnedVersions,
   setupEngine,
   type RuntimeStateStore,
 } from '@platform/engine';
+import { committedLockFilePath, readCommittedLockFile, requiredProviders } from './provider-locks';
 import type { ReleasedStack } from './released-stack';
 import { ExternalError, synthOutputDir, UsageError } from '@platform/workspace';
 
@@ -78,16 +81,6 @@ export function runtimeStoreFromEnv(environment: EnvironmentConfig, env: NodeJS.
   return { endpoint, accessKey, secretKey };
 }
 
-/** Providers a synthesized stack requires, as `namespace/type` sources. */
-export function requiredProviders(synthesizedJson: string): string[] {
-  const parsed = JSON.parse(synthesizedJson) as { terraform?: { required_providers?: Record<string, { source?: string }> } };
-  return Object.entries(parsed.terraform?.required_providers ?? {})
-    .map(([name, spec]) => {
-      const source = spec.source ?? name;
-      return source.includes('/') ? source : `hashicorp/${source}`;
-    })
-    .sort();
-}
 
 export interface StackEngineOptions {
   readonly workspaceRoot: string;
@@ -143,14 +136,28 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   const purpose: EnginePurpose = options.offline ? 'offline' : options.backend ? 'deploy' : 'validate';
   const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, purpose));
   if (options.offline) rmSync(join(workdir, OFFLINE_STATE_FILE), { force: true });
-  const lockFile = options.release?.lockFile;
+  // The lock files hold OpenTofu's registry addresses; Terraform, the alternative engine, records its own.
+  const lockFile =
+    setup.engine.kind !== 'opentofu' ? undefined : options.release ? options.release.lockFile : readCommittedLockFile(workspaceRoot, stack, needed);
+  const lockOrigin = options.release ? `the lock file of ${stack} ${options.release.version}` : committedLockFilePath(workspaceRoot, stack);
   const env = { ...prepareWorkdir(workdir, json, store, lockFile), ...(options.offline ? OFFLINE_ENGINE_ENV : {}) };
   const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
-  await runner.init({
-    backend: options.backend,
-    ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}),
-    ...(lockFile !== undefined ? { lockfileReadonly: true } : {}),
-  });
+  try {
+    await runner.init({
+      backend: options.backend,
+      ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}),
+      ...(lockFile !== undefined ? { lockfileReadonly: true } : {}),
+    });
+  } catch (error) {
+    if (error instanceof EngineError && lockFile !== undefined && isChecksumMismatch(error.message)) {
+      throw new ExternalError(
+        `${lockOrigin}: a provider from the ${setup.providerSource.source === 'registry' ? 'registry' : 'source-built mirror'} matches none of its hashes, so init refused it ` +
+          `(${error.message}). If you trust where it came from, ${options.release ? 'package a new version' : `run 'npm run lock-providers -- ${stack}'`} where that source is used, review and commit.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   return { runner, environment };
 }
 

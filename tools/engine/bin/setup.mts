@@ -3,27 +3,35 @@
 import { Command } from 'commander';
 import { findWorkspaceRoot } from '@platform/config';
 import { runProgram, UsageError, withExitCodes } from '@platform/workspace';
+import { parseProviderSourceRequest, PROVIDER_SOURCE_CHOICES, PROVIDER_SOURCE_VARIABLE } from '../src/provider-source';
 import { setupEngine, TEST_PROVIDERS } from '../src/setup';
 
 const program = new Command('setup-engine')
-  .description('Make the pinned OpenTofu, providers and S3 server available: from PATH if pinned, else the cache, else a Go build.')
+  .description(
+    'Make the pinned OpenTofu, providers and S3 server available: OpenTofu from PATH if pinned, else the cache, else a Go build; ' +
+      'providers from the registry at tofu init when it answers, else from the source-built mirror.',
+  )
   .option('--engine <engine>', 'opentofu (pinned, default) or terraform (>= 1.7 from PATH)', 'opentofu')
+  .option('--providers <source>', `${PROVIDER_SOURCE_CHOICES.join('|')}: registry, the source-built mirror, or a reachability probe (default: $${PROVIDER_SOURCE_VARIABLE}, else auto)`)
   .option('--provider <source...>', 'only these providers, e.g. hashicorp/time (default: every pinned provider)')
   .option('--for-tests', `only what the integration tests need: the engine, the S3 server and ${TEST_PROVIDERS.join(', ')}`)
   .option('--json', 'print the result as JSON')
-  .action(async (options: { engine: string; provider?: string[]; forTests?: boolean; json?: boolean }) => {
+  .action(async (options: { engine: string; providers?: string; provider?: string[]; forTests?: boolean; json?: boolean }) => {
     if (options.engine !== 'opentofu' && options.engine !== 'terraform') {
       throw new UsageError(`--engine must be opentofu or terraform, got '${options.engine}'`);
     }
+    const providerSource = options.providers === undefined ? undefined : parseProviderSourceRequest(options.providers, '--providers');
     const result = await setupEngine({
       workspaceRoot: findWorkspaceRoot(),
       log: (line) => console.error(line),
       engine: options.engine,
       withS3Server: true,
+      ...(providerSource ? { providerSource } : {}),
       ...(options.forTests ? { providers: TEST_PROVIDERS } : options.provider ? { providers: options.provider } : {}),
     });
     if (options.json) console.log(JSON.stringify(result, null, 2));
     else {
+      for (const line of result.report) console.log(`${line.program} ${line.version}: ${line.source} (${line.reason})`);
       console.log(`engine ready: ${result.engine.binary} (${result.engine.version}); TF_CLI_CONFIG_FILE=${result.cliConfigFile}`);
       console.log(`S3 server ready: ${result.s3Server!.binary} (${result.s3Server!.version})`);
     }

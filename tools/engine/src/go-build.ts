@@ -29,9 +29,11 @@ export async function goVersion(): Promise<string | undefined> {
  * the Go module proxy, copies it somewhere writable (the module cache is read-only) and runs
  * `go build` there, so the module's own go.mod, go.sum and replace directives apply (a plain
  * `go install module@version` refuses modules with replace directives). The binary appears
- * at `output` only when the build succeeded.
+ * at `output` only when the build succeeded. `goToolchain` is the pinned Go release: Go fetches
+ * it from the module proxy when the installed one differs, so every machine builds the same
+ * bytes (-trimpath, no cgo) and the h1: hashes in the committed lock files match.
  */
-export async function buildGoProgram(program: GoProgram, output: string, log: (line: string) => void): Promise<GoBuildResult> {
+export async function buildGoProgram(program: GoProgram, output: string, log: (line: string) => void, goToolchain: string): Promise<GoBuildResult> {
   const go = await goVersion();
   if (!go) {
     throw new GoToolchainMissingError(
@@ -39,10 +41,11 @@ export async function buildGoProgram(program: GoProgram, output: string, log: (l
     );
   }
   const started = performance.now();
+  const goEnv = { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: `go${goToolchain}` };
   const work = mkdtempSync(join(tmpdir(), 'go-build-'));
   try {
     log(`  downloading ${program.module}@${program.moduleVersion} from the Go module proxy`);
-    const download = await $({ quiet: true, cwd: work, nothrow: true })`go mod download -json ${`${program.module}@${program.moduleVersion}`}`;
+    const download = await $({ quiet: true, cwd: work, nothrow: true, env: goEnv })`go mod download -json ${`${program.module}@${program.moduleVersion}`}`;
     const info = JSON.parse(download.stdout || '{}') as { Dir?: string; Error?: string };
     if (download.exitCode !== 0 || !info.Dir) {
       throw new ExternalError(`cannot download ${program.module}@${program.moduleVersion}: ${info.Error ?? download.stderr.trim()}`);
@@ -50,11 +53,11 @@ export async function buildGoProgram(program: GoProgram, output: string, log: (l
     const source = join(work, 'src');
     cpSync(info.Dir, source, { recursive: true });
     await $({ quiet: true })`chmod -R u+w ${source}`;
-    log(`  compiling ${program.package} with ${go} (first time only; later runs reuse the cache)`);
+    log(`  compiling ${program.package} with Go ${goToolchain} (installed: ${go}; first time only, later runs reuse the cache)`);
     mkdirSync(dirname(output), { recursive: true });
     const partial = `${output}.partial-${process.pid}`;
     const timeBinary = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'peak-rss-kib=%M'] : [];
-    const build = await $({ cwd: source, nothrow: true, quiet: true, env: { ...process.env, CGO_ENABLED: '0' } })`${timeBinary} go build -trimpath ${program.goFlags} -ldflags=${program.ldflags.join(' ')} -o ${partial} ${program.package}`;
+    const build = await $({ cwd: source, nothrow: true, quiet: true, env: goEnv })`${timeBinary} go build -trimpath ${program.goFlags} -ldflags=${program.ldflags.join(' ')} -o ${partial} ${program.package}`;
     if (build.exitCode !== 0) {
       rmSync(partial, { force: true });
       throw new ExternalError(`go build of ${program.module}@${program.moduleVersion} failed:\n${build.stderr.trim().split('\n').slice(-20).join('\n')}`);

@@ -83,7 +83,7 @@ export async function ensureEngine(options: EnsureEngineOptions): Promise<Engine
       'and not cached yet: building it with the Go toolchain (several minutes, once per machine)',
   );
   try {
-    const built = await buildGoProgram(versions.opentofu, cached, log);
+    const built = await buildGoProgram(versions.opentofu, cached, log, versions.goToolchain);
     const version = await engineVersion(built.binary);
     if (version !== pinned) throw new ExternalError(`the built tofu reports version ${version ?? 'nothing'}, expected ${pinned}`);
     log(`engine: built OpenTofu ${pinned} in ${built.seconds.toFixed(0)} s${built.peakMemoryMiB ? `, peak ${built.peakMemoryMiB} MiB` : ''}`);

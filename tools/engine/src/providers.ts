@@ -1,7 +1,9 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platformCacheDir } from './cache-dir';
 import { buildGoProgram } from './go-build';
+import type { ProviderSourceChoice } from './provider-source';
 import type { PinnedVersions } from './versions';
 
 /** Registry hostnames the mirror answers for: OpenTofu's, and Terraform's for the alternative engine. */
@@ -31,8 +33,9 @@ export function providerInMirror(versions: PinnedVersions, source: string, env: 
 export interface ProviderStatus {
   readonly source: string;
   readonly version: string;
-  readonly state: 'cached' | 'built' | 'unavailable';
-  /** Why a provider is unavailable, in the user's terms. */
+  /** In the mirror already, built into it now, left to `tofu init` to fetch from the registry, or unavailable. */
+  readonly state: 'cached' | 'built' | 'registry' | 'unavailable';
+  /** Why it comes from where it does, or why it is unavailable, in the user's terms. */
   readonly reason?: string;
   readonly seconds?: number;
   readonly peakMemoryMiB?: number | null;
@@ -44,27 +47,38 @@ export interface EnsureProvidersOptions {
   /** Provider sources to install (e.g. hashicorp/time); every pinned provider when omitted. */
   readonly only?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Where providers come from; the source-built mirror when omitted. */
+  readonly source?: ProviderSourceChoice;
 }
 
 /**
- * Builds every pinned provider that is not in the mirror yet. A provider that cannot be built
- * is reported, not thrown: the others still install, and commands that need the missing one
- * fail later with the reason.
+ * From the registry: nothing to build, `tofu init` fetches each provider and checks it against
+ * the committed lock file. From the mirror: builds every pinned provider that is not in it yet.
+ * A provider that cannot be built is reported, not thrown: the others still install, and
+ * commands that need the missing one fail later with the reason.
  */
 export async function ensureProviders(options: EnsureProvidersOptions): Promise<ProviderStatus[]> {
   const mirror = providerMirrorDir(options.env);
   const statuses: ProviderStatus[] = [];
   const wanted = Object.entries(options.versions.providers).filter(([source]) => !options.only || options.only.includes(source));
+  if (options.source?.source === 'registry') {
+    const from = options.source.networkMirror ? `the network mirror ${options.source.networkMirror}` : 'the registry';
+    for (const [source, program] of wanted) {
+      options.log(`provider ${source} ${program.version}: from ${from} at tofu init, checked against the committed lock file (${options.source.reason})`);
+      statuses.push({ source, version: program.version, state: 'registry', reason: options.source.reason });
+    }
+    return statuses;
+  }
   for (const [source, program] of wanted) {
     const [primary, ...aliases] = REGISTRY_HOSTS.map((host) => providerBinaryPath(mirror, host, source, program.version));
     if (existsSync(primary!)) {
-      options.log(`provider ${source} ${program.version}: in the mirror`);
-      statuses.push({ source, version: program.version, state: 'cached' });
+      options.log(`provider ${source} ${program.version}: in the mirror${options.source ? ` (provider source: mirror, ${options.source.reason})` : ''}`);
+      statuses.push({ source, version: program.version, state: 'cached', ...(options.source ? { reason: options.source.reason } : {}) });
       continue;
     }
     options.log(`provider ${source} ${program.version}: building from ${program.module}@${program.moduleVersion}`);
     try {
-      const built = await buildGoProgram(program, primary!, options.log);
+      const built = await buildGoProgram(program, primary!, options.log, options.versions.goToolchain);
       for (const alias of aliases) linkInto(alias, primary!);
       options.log(`provider ${source} ${program.version}: built in ${built.seconds.toFixed(0)} s${built.peakMemoryMiB ? `, peak ${built.peakMemoryMiB} MiB` : ''}`);
       statuses.push({ source, version: program.version, state: 'built', seconds: built.seconds, peakMemoryMiB: built.peakMemoryMiB });
@@ -88,18 +102,26 @@ function linkInto(alias: string, primary: string): void {
   }
 }
 
+/** Where `tofu init` keeps the providers it downloaded, so each is downloaded once per machine. */
+export function pluginCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(platformCacheDir(env), 'plugin-cache');
+}
+
 /**
- * CLI configuration that installs providers only from the mirror: `tofu init` needs no
- * registry. Written next to the mirror and passed as TF_CLI_CONFIG_FILE.
+ * The CLI configuration every engine run gets as TF_CLI_CONFIG_FILE, one file per source:
+ * - mirror: installs only from the filesystem mirror and never contacts a registry;
+ * - registry: installs from the origin registries (or the network mirror), as `tofu init`
+ *   does by default, keeping downloads in a shared plugin cache.
  */
-export function writeCliConfig(env: NodeJS.ProcessEnv = process.env): string {
-  const mirror = providerMirrorDir(env);
-  mkdirSync(mirror, { recursive: true });
-  const file = join(platformCacheDir(env), 'tofurc.hcl');
+export function writeCliConfig(source: ProviderSourceChoice = { source: 'mirror', reason: 'default' }, env: NodeJS.ProcessEnv = process.env): string {
   const hosts = REGISTRY_HOSTS.map((host) => `"${host}/*/*"`).join(', ');
-  writeFileSync(
-    file,
-    [
+  let name: string;
+  let lines: string[];
+  if (source.source === 'mirror') {
+    const mirror = providerMirrorDir(env);
+    mkdirSync(mirror, { recursive: true });
+    name = 'tofurc.hcl';
+    lines = [
       'provider_installation {',
       '  filesystem_mirror {',
       `    path    = ${JSON.stringify(mirror)}`,
@@ -109,8 +131,22 @@ export function writeCliConfig(env: NodeJS.ProcessEnv = process.env): string {
       `    exclude = [${hosts}]`,
       '  }',
       '}',
-      '',
-    ].join('\n'),
-  );
+    ];
+  } else {
+    const cache = pluginCacheDir(env);
+    mkdirSync(cache, { recursive: true });
+    name = source.networkMirror ? `tofurc-network-mirror-${createHash('sha256').update(source.networkMirror).digest('hex').slice(0, 12)}.hcl` : 'tofurc-registry.hcl';
+    lines = [
+      `plugin_cache_dir = ${JSON.stringify(cache)}`,
+      'provider_installation {',
+      ...(source.networkMirror ? ['  network_mirror {', `    url = ${JSON.stringify(source.networkMirror)}`, '  }'] : ['  direct {}']),
+      '}',
+    ];
+  }
+  const file = join(platformCacheDir(env), name);
+  // Concurrent engine runs write the same file: each writes aside, then renames into place.
+  const partial = `${file}.partial-${process.pid}`;
+  writeFileSync(partial, [...lines, ''].join('\n'));
+  renameSync(partial, file);
   return file;
 }

@@ -1,17 +1,30 @@
 import { performance } from 'node:perf_hooks';
 import { ensureEngine, type Engine } from './opentofu';
+import { chooseProviderSource, type ProviderSourceChoice, type ProviderSourceRequest } from './provider-source';
 import { ensureProviders, writeCliConfig, type ProviderStatus } from './providers';
 import { ensureS3Server, type S3ServerBinary } from './s3-server';
 import { readPinnedVersions } from './versions';
 
+/** One program of the set-up: where it came from and why, for the report and `--json`. */
+export interface ProgramReport {
+  readonly program: string;
+  readonly version: string;
+  readonly source: 'path' | 'cache' | 'built' | 'registry' | 'mirror' | 'unavailable';
+  readonly reason: string;
+}
+
 export interface SetupResult {
   readonly engine: Engine;
   readonly providers: readonly ProviderStatus[];
+  /** Where `tofu init` installs providers from, and why. */
+  readonly providerSource: ProviderSourceChoice;
   /** The local S3 server for S3-backed environments and the artifact store. */
   /** Only when requested (`withS3Server`). */
   readonly s3Server?: S3ServerBinary;
   /** TF_CLI_CONFIG_FILE to pass to every engine run. */
   readonly cliConfigFile: string;
+  /** Per program: where it came from and why. */
+  readonly report: readonly ProgramReport[];
   readonly seconds: number;
 }
 
@@ -21,19 +34,42 @@ export interface SetupOptions {
   readonly engine?: 'opentofu' | 'terraform';
   /** Provider sources to install; every pinned provider when omitted. */
   readonly providers?: readonly string[];
+  /** Registry, source-built mirror, or auto (a probe); PLATFORM_PROVIDERS, else auto, when omitted. */
+  readonly providerSource?: ProviderSourceRequest;
   /** Also make the local S3 server available (the setup command); engine runs do not need it. */
   readonly withS3Server?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
 }
+
+const ENGINE_REASONS: Record<Engine['source'], string> = {
+  path: 'the pinned version is on PATH',
+  cache: 'not on PATH at the pinned version; built earlier into the cache',
+  built: 'not on PATH at the pinned version and not cached: built from Go source now',
+};
 
 /** Makes the engine, the providers and the S3 server available; reuses the cache, builds what is missing. */
 export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const started = performance.now();
+  const env = options.env ?? process.env;
   const versions = readPinnedVersions(options.workspaceRoot);
-  const engine = await ensureEngine({ versions, log: options.log, ...(options.engine ? { engine: options.engine } : {}) });
-  const providers = await ensureProviders({ versions, log: options.log, ...(options.providers ? { only: options.providers } : {}) });
-  const s3Server = options.withS3Server ? await ensureS3Server({ versions, log: options.log }) : undefined;
-  const cliConfigFile = writeCliConfig();
-  return { engine, providers, ...(s3Server ? { s3Server } : {}), cliConfigFile, seconds: (performance.now() - started) / 1000 };
+  const engine = await ensureEngine({ versions, log: options.log, env, ...(options.engine ? { engine: options.engine } : {}) });
+  const providerSource = await chooseProviderSource({ env, ...(options.providerSource ? { request: options.providerSource } : {}) });
+  const providers = await ensureProviders({ versions, log: options.log, env, source: providerSource, ...(options.providers ? { only: options.providers } : {}) });
+  const s3Server = options.withS3Server ? await ensureS3Server({ versions, log: options.log, env }) : undefined;
+  const cliConfigFile = writeCliConfig(providerSource, env);
+  const report: ProgramReport[] = [
+    { program: engine.kind === 'opentofu' ? 'OpenTofu' : 'Terraform', version: engine.version, source: engine.source, reason: ENGINE_REASONS[engine.source] },
+    ...providers.map((p): ProgramReport => ({
+      program: p.source,
+      version: p.version,
+      source: p.state === 'registry' ? 'registry' : p.state === 'unavailable' ? 'unavailable' : 'mirror',
+      reason: p.state === 'unavailable' ? (p.reason ?? 'unavailable').split('\n')[0]! : `${p.state === 'built' ? 'built from Go source into the mirror now' : p.state === 'cached' ? 'in the source-built mirror' : 'fetched by tofu init, checked against the committed lock file'}; provider source: ${providerSource.source}, ${providerSource.reason}`,
+    })),
+    ...(s3Server
+      ? [{ program: versions.s3Server.name, version: s3Server.version, source: s3Server.source, reason: s3Server.source === 'cache' ? 'built earlier into the cache' : 'not cached: built from Go source now' } satisfies ProgramReport]
+      : []),
+  ];
+  return { engine, providers, providerSource, ...(s3Server ? { s3Server } : {}), cliConfigFile, report, seconds: (performance.now() - started) / 1000 };
 }
 
 /**

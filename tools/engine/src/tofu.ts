@@ -130,6 +130,18 @@ export class EngineRunner {
     await this.run(args);
   }
 
+  /**
+   * `providers lock`: records the hashes of every provider the configuration needs into the
+   * working directory's lock file, keeping the hashes already there. From a filesystem mirror
+   * (the platforms it holds), a network mirror, or the origin registry (every platform asked).
+   */
+  async providersLock(options: { platforms: readonly string[]; fsMirror?: string; netMirror?: string }): Promise<void> {
+    const args = ['providers', 'lock', '-no-color', ...options.platforms.map((p) => `-platform=${p}`)];
+    if (options.fsMirror) args.push(`-fs-mirror=${options.fsMirror}`);
+    if (options.netMirror) args.push(`-net-mirror=${options.netMirror}`);
+    await this.run(args);
+  }
+
   async validate(): Promise<{ valid: boolean; diagnostics: Diagnostic[] }> {
     const result = await this.run(['validate', '-json', '-no-color'], { okExitCodes: [0, 1] });
     const parsed = JSON.parse(result.stdout) as { valid: boolean; diagnostics: JsonLine['diagnostic'][] };

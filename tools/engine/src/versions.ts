@@ -17,6 +17,8 @@ const goProgram = z.strictObject({
 
 const versionsSchema = z.strictObject({
   $comment: z.string().optional(),
+  /** The Go release every build runs with (GOTOOLCHAIN): the same source gives the same bytes on every machine. */
+  goToolchain: z.string().regex(/^1\.\d+\.\d+$/, 'must be a Go release such as 1.26.8'),
   opentofu: goProgram,
   providers: z.record(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <namespace>/<type>'), goProgram),
   s3Server: goProgram.extend({ name: z.string() }),

@@ -59,7 +59,7 @@ export async function ensureS3Server(options: EnsureS3ServerOptions): Promise<S3
     log(`s3 server: ${program.name} ${pinned} is not cached yet: building it with the Go toolchain (a few minutes, once per machine)`);
   }
   try {
-    const built = await buildGoProgram(program, cached, log);
+    const built = await buildGoProgram(program, cached, log, versions.goToolchain);
     const version = await s3ServerVersion(built.binary);
     if (version !== pinned) throw new ExternalError(`the built ${program.name} reports version ${version ?? 'nothing'}, expected ${pinned}`);
     log(`s3 server: built ${program.name} ${pinned} in ${built.seconds.toFixed(0)} s${built.peakMemoryMiB ? `, peak ${built.peakMemoryMiB} MiB` : ''}`);
