@@ -61,6 +61,7 @@ describe('platform Nx plugin', () => {
     expect(targets['nx-release-publish']).toMatchObject({ executor: 'nx:noop', dependsOn: ['publish'] });
     expect(targets.validate).toMatchObject({ cache: true, dependsOn: ['synth'], command: 'tsx tools/cli/bin/platform.mts validate network' });
     expect(targets.validate!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*.tf.json' });
+    expect(targets.validate!.inputs, 'the committed lock file every init reads').toContain('{projectRoot}/.terraform.lock.hcl');
   });
 
   it('lists only its own settings files among a stack inputs, so one stack setting never touches another stack', async () => {

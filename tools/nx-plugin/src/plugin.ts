@@ -88,6 +88,8 @@ export const PINNED_TOOLCHAIN = '{workspaceRoot}/tools/engine/versions.json';
 export const INTEGRATION_GLOBAL_SETUP = 'tools/engine/src/test-global-setup.ts';
 
 const TOOLCHAIN_INPUTS = { externalDependencies: ['typescript'] };
+/** The stack's committed provider lock file: every init reads it, so a change re-validates. */
+const LOCK_FILE_INPUT = '{projectRoot}/.terraform.lock.hcl';
 
 /**
  * Files in environments/ that a stack reads: the environment-wide settings and its own
@@ -201,7 +203,7 @@ function validateTarget(stackName: string, options: NormalizedOptions, command: 
     command: `tsx ${SYNTH_ENTRY} validate ${stackName}`,
     cache: true,
     dependsOn: [options.synthTargetName],
-    inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, ...commandInputList(command), PINNED_TOOLCHAIN],
+    inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, LOCK_FILE_INPUT, ...commandInputList(command), PINNED_TOOLCHAIN],
     outputs: [],
     metadata: { description: `Validates ${stackName} with the engine (init -backend=false, validate -json) in every environment.` },
   };
