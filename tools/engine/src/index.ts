@@ -9,3 +9,5 @@ export { EngineError, EngineRunner, type ChangeSummary, type Diagnostic, type En
 export { readPinnedVersions, VERSIONS_FILE, type GoProgram, type PinnedVersions } from './versions';
 export { BACKEND_CONFIG_FILE, ENGINE_LOCK_FILE, prepareWorkdir, type RuntimeStateStore } from './workdir';
 export { checkLockFile, isChecksumMismatch, parseLockFile, type LockedProvider } from './lock-file';
+export { startProviderNetworkMirror, type MirroredProvider, type RunningProviderNetworkMirror } from './network-mirror/server';
+export { loopbackTls, type LoopbackTls } from './network-mirror/tls';

@@ -88,6 +88,13 @@ describe('stack generator', () => {
     expect(tree.children('stacks/audit-archive/src').sort()).toEqual(['audit-archive.test.ts', 'index.ts', 'settings.ts']);
   });
 
+  it("starts the stack with the committed provider lock file of the security stack it reads", async () => {
+    const lock = 'provider "registry.opentofu.org/hashicorp/google" {\n  version = "6.50.0"\n  hashes = ["h1:x="]\n}\n';
+    tree.write('stacks/security/.terraform.lock.hcl', lock);
+    await stackGenerator(tree, { name: 'audit-archive' });
+    expect(read(tree, 'stacks/audit-archive/.terraform.lock.hcl')).toBe(lock);
+  });
+
   it('writes a stack package.json with the default description, upstream security and a layer tag', async () => {
     await stackGenerator(tree, { name: 'audit-archive' });
     expect(JSON.parse(read(tree, 'stacks/audit-archive/package.json'))).toEqual({

@@ -245,6 +245,10 @@ export async function stackGenerator(tree: Tree, options: StackGeneratorSchema):
   });
 
   tree.write(CONTRACTS_INDEX, addContractExport(indexText, contractName, name));
+  // The scaffold uses the providers of the stack it must read (the google provider only), so
+  // it starts with that stack's committed lock file; `npm run lock-providers` after adding one.
+  const upstreamLock = `stacks/${REQUIRED_UPSTREAM}/.terraform.lock.hcl`;
+  if (tree.isFile(upstreamLock)) tree.write(`stacks/${name}/.terraform.lock.hcl`, tree.read(upstreamLock)!);
   for (const environment of environments) {
     tree.write(stackSettingsPath(environment.name, name), environmentSettings(environment));
   }
