@@ -15,8 +15,9 @@ const program = new Command('setup-engine')
   .option('--providers <source>', `${PROVIDER_SOURCE_CHOICES.join('|')}: registry, the source-built mirror, or a reachability probe (default: $${PROVIDER_SOURCE_VARIABLE}, else auto)`)
   .option('--provider <source...>', 'only these providers, e.g. hashicorp/time (default: every pinned provider)')
   .option('--for-tests', `only what the integration tests need: the engine, the S3 server and ${TEST_PROVIDERS.join(', ')}`)
+  .option('--no-s3-server', 'skip the local S3 server (a versitygw Go build), for machines that deploy only to GCS-backed environments')
   .option('--json', 'print the result as JSON')
-  .action(async (options: { engine: string; providers?: string; provider?: string[]; forTests?: boolean; json?: boolean }) => {
+  .action(async (options: { engine: string; providers?: string; provider?: string[]; forTests?: boolean; s3Server: boolean; json?: boolean }) => {
     if (options.engine !== 'opentofu' && options.engine !== 'terraform') {
       throw new UsageError(`--engine must be opentofu or terraform, got '${options.engine}'`);
     }
@@ -25,7 +26,7 @@ const program = new Command('setup-engine')
       workspaceRoot: findWorkspaceRoot(),
       log: (line) => console.error(line),
       engine: options.engine,
-      withS3Server: true,
+      withS3Server: options.s3Server || options.forTests === true,
       ...(providerSource ? { providerSource } : {}),
       ...(options.forTests ? { providers: TEST_PROVIDERS } : options.provider ? { providers: options.provider } : {}),
     });
@@ -33,7 +34,7 @@ const program = new Command('setup-engine')
     else {
       for (const line of result.report) console.log(`${line.program} ${line.version}: ${line.source} (${line.reason})`);
       console.log(`engine ready: ${result.engine.binary} (${result.engine.version}); TF_CLI_CONFIG_FILE=${result.cliConfigFile}`);
-      console.log(`S3 server ready: ${result.s3Server!.binary} (${result.s3Server!.version})`);
+      if (result.s3Server) console.log(`S3 server ready: ${result.s3Server.binary} (${result.s3Server.version})`);
     }
     const missing = result.providers.filter((p) => p.state === 'unavailable');
     if (missing.length > 0) {
