@@ -62,6 +62,11 @@ describe('documentation commands', () => {
       options: ['--env', '--store'],
     });
     expect(cliInvocation('! npm run drill -- --env prod --plan-only', scriptCommands)).toEqual({ entry: 'tools/cli/bin/drill.mts', options: ['--env', '--plan-only'] });
+    expect(cliInvocation('npm run lock-providers -- network --providers mirror', scriptCommands)).toEqual({
+      entry: 'tools/cli/bin/platform.mts',
+      subcommand: 'lock-providers',
+      options: ['--providers'],
+    });
     expect(cliInvocation('npx nx run network:synth', scriptCommands)).toBeUndefined();
     expect(nxTargetReference('npx nx run network:plan:dev')).toEqual({ project: 'network', target: 'plan', configuration: 'dev' });
     expect(nxTargetReference('npx nx run <stack>:plan:<env>')).toBeUndefined();

@@ -90,18 +90,22 @@ export function cliInvocation(command: string, scripts: Readonly<Record<string, 
   const words = command.replace(/^!\s*/, '').split(/\s+/);
   let entry: string | undefined;
   let rest: string[] = [];
+  /** A subcommand the npm script itself passes (`"lock-providers": "tsx …/platform.mts lock-providers"`). */
+  let scripted: string | undefined;
   const direct = words.findIndex((word) => /^tools\/[\w/-]+\/bin\/[\w-]+\.mts$/.test(word));
   if (direct >= 0) {
     entry = words[direct];
     rest = words.slice(direct + 1);
   } else if (words[0] === 'npm' && words[1] === 'run') {
     const script = words[2] === '--silent' ? words[3] : words[2];
-    entry = /tsx (tools\/[\w/-]+\/bin\/[\w-]+\.mts)/.exec(scripts[script ?? ''] ?? '')?.[1];
+    const match = /tsx (tools\/[\w/-]+\/bin\/[\w-]+\.mts)(?: ([a-z][\w-]*))?/.exec(scripts[script ?? ''] ?? '');
+    entry = match?.[1];
+    scripted = match?.[2];
     const dashes = words.indexOf('--');
     rest = dashes >= 0 ? words.slice(dashes + 1) : [];
   }
   if (!entry) return undefined;
-  const subcommand = WITH_SUBCOMMANDS.has(entry) && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
+  const subcommand = !WITH_SUBCOMMANDS.has(entry) ? undefined : (scripted ?? (rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined));
   const options = rest.filter((word) => /^--?[a-z]/i.test(word)).map((word) => word.split('=')[0]!).filter((o) => o !== '--help' && o !== '-h');
   return { entry, ...(subcommand ? { subcommand } : {}), options };
 }

@@ -21,7 +21,7 @@ describe('packaging a stack version', () => {
   }, 300_000);
   afterAll(() => removeWorkspaceCopy(repository));
 
-  it('holds every environment, the provider lock file of the pinned providers, and a manifest naming them', async () => {
+  it("holds every environment, the stack's committed provider lock file, and a manifest naming them", async () => {
     const artifact = await packageStack(estate, 'fixture-base', '2.0.0');
     expect([...artifact.files.keys()].sort()).toEqual([
       LOCK_FILE,
@@ -35,6 +35,7 @@ describe('packaging a stack version', () => {
     expect(lock).toMatch(/provider "registry\.opentofu\.org\/hashicorp\/time" \{\s+version\s+= "0\.14\.2"/);
     expect(artifact.manifest).toMatchObject({ stack: 'fixture-base', version: '2.0.0', lockFile: LOCK_FILE, providers: { 'hashicorp/random': '3.6.0' } });
     expect(artifact.manifest.files[LOCK_FILE]!.sha256).toBe(sha256Hex(lock));
+    expect(lock, 'the committed file, byte for byte').toBe(readFileSync(join(estate, 'stacks/fixture-base', LOCK_FILE), 'utf8'));
   }, 120_000);
 
   it('gives the same bytes when the same commit is packaged again', async () => {
