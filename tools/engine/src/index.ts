@@ -1,5 +1,6 @@
 export { platformCacheDir } from './cache-dir';
 export { buildGoProgram, goVersion, type GoBuildResult } from './go-build';
+export * from './gcs-server';
 export { cachedOpenTofuPath, engineVersion, ensureEngine, type Engine } from './opentofu';
 export { ensureProviders, providerBinaryPath, providerInMirror, providerMirrorDir, writeCliConfig, type ProviderStatus } from './providers';
 export * from './s3-server';

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ensureEngine, type Engine } from './opentofu';
 import { ensureProviders, writeCliConfig, type ProviderStatus } from './providers';
 import { ensureS3Server, type S3ServerBinary } from './s3-server';
+import { ensureGcsServer, type GcsServerBinary } from './gcs-server';
 import { readPinnedVersions } from './versions';
 
 export interface SetupResult {
@@ -10,6 +11,8 @@ export interface SetupResult {
   /** The local S3 server for S3-backed environments and the artifact store. */
   /** Only when requested (`withS3Server`). */
   readonly s3Server?: S3ServerBinary;
+  /** The GCS emulator, only when requested (`withGcsServer`). */
+  readonly gcsServer?: GcsServerBinary;
   /** TF_CLI_CONFIG_FILE to pass to every engine run. */
   readonly cliConfigFile: string;
   readonly seconds: number;
@@ -23,6 +26,8 @@ export interface SetupOptions {
   readonly providers?: readonly string[];
   /** Also make the local S3 server available (the setup command); engine runs do not need it. */
   readonly withS3Server?: boolean;
+  /** Also make the GCS emulator available (the integration tests). */
+  readonly withGcsServer?: boolean;
 }
 
 /** Makes the engine, the providers and the S3 server available; reuses the cache, builds what is missing. */
@@ -32,8 +37,9 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const engine = await ensureEngine({ versions, log: options.log, ...(options.engine ? { engine: options.engine } : {}) });
   const providers = await ensureProviders({ versions, log: options.log, ...(options.providers ? { only: options.providers } : {}) });
   const s3Server = options.withS3Server ? await ensureS3Server({ versions, log: options.log }) : undefined;
+  const gcsServer = options.withGcsServer ? await ensureGcsServer({ versions, log: options.log }) : undefined;
   const cliConfigFile = writeCliConfig();
-  return { engine, providers, ...(s3Server ? { s3Server } : {}), cliConfigFile, seconds: (performance.now() - started) / 1000 };
+  return { engine, providers, ...(s3Server ? { s3Server } : {}), ...(gcsServer ? { gcsServer } : {}), cliConfigFile, seconds: (performance.now() - started) / 1000 };
 }
 
 /**
@@ -44,5 +50,5 @@ export const TEST_PROVIDERS = ['hashicorp/local', 'hashicorp/random', 'hashicorp
 
 /** What the integration tests need, set up once per test run: the engine, the test providers, the S3 server. */
 export function setupForTests(workspaceRoot: string, log: (line: string) => void): Promise<SetupResult> {
-  return setupEngine({ workspaceRoot, log, providers: TEST_PROVIDERS, withS3Server: true });
+  return setupEngine({ workspaceRoot, log, providers: TEST_PROVIDERS, withS3Server: true, withGcsServer: true });
 }
