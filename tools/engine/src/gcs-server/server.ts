@@ -18,12 +18,11 @@ const PORT_ATTEMPTS = 3;
 /**
  * Where the emulator keeps objects.
  * - `memory` (the default, what the store tests use): objects live in the process and vanish
- *   with it. Its namespace is flat, as in GCS: `a` and `a/b` can both be objects, and every
- *   write gets a new, increasing generation.
+ *   with it. Its namespace is flat, as in GCS: `a` and `a/b` can both be objects.
  * - `filesystem`: objects are files under the data dir, so they survive a restart of the server
  *   (what a test of a lock left by a killed process needs). Object names map to paths, so unlike
- *   GCS an object `a` and an object `a/b` cannot both exist, and generations are taken from the
- *   clock in microseconds.
+ *   GCS an object `a` and an object `a/b` cannot both exist (the second write fails with HTTP 500
+ *   "not a directory").
  */
 export type GcsServerBackend = 'memory' | 'filesystem';
 
