@@ -55,7 +55,7 @@ function api(server: RunningGcsServer, bucket: string) {
   const upload = `${server.endpoint}/upload/storage/v1/b/${bucket}/o`;
   const objects = `${server.endpoint}/storage/v1/b/${bucket}/o`;
   const query = (params: Record<string, string | number | undefined>) =>
-    new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+    new URLSearchParams(Object.entries(params).flatMap(([k, v]): Array<[string, string]> => (v === undefined ? [] : [[k, String(v)]]))).toString();
   const object = (name: string) => `${objects}/${encodeURIComponent(name)}`;
   return {
     simpleUpload: (name: string, body: string, ifGenerationMatch?: number | string) =>
