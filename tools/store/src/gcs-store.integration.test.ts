@@ -219,6 +219,16 @@ describe('GcsStore failures', () => {
 });
 
 describe('GcsStore on the emulator', () => {
+  it('writes a 10 MB object (a resumable upload) only once with ifAbsent, keeping the first bytes', async () => {
+    const store = new GcsStore({ bucket: BUCKET, prefix: 'large', apiEndpoint: emulator!.endpoint });
+    const body = Uint8Array.from({ length: 10 * 1024 * 1024 }, (_, i) => (i * 7919 + 13) % 251);
+
+    expect(await store.put('bundle.tgz', body, { ifAbsent: true })).toEqual({ written: true });
+    expect(await store.put('bundle.tgz', new Uint8Array(body.length), { ifAbsent: true })).toEqual({ written: false });
+
+    expect(Buffer.compare(Buffer.from((await store.get('bundle.tgz'))!), Buffer.from(body))).toBe(0);
+  });
+
   it('lists every key across pages, only under its own prefix, without folder placeholders', async () => {
     const store = new GcsStore({ bucket: BUCKET, prefix: 'paged', apiEndpoint: emulator!.endpoint, listPageSize: 2 });
     const neighbour = new GcsStore({ bucket: BUCKET, prefix: 'paged-neighbour', apiEndpoint: emulator!.endpoint });
