@@ -1,5 +1,6 @@
 export { platformCacheDir } from './cache-dir';
 export { buildGoProgram, goVersion, type GoBuildResult } from './go-build';
+export * from './gcs-server';
 export { cachedOpenTofuPath, engineVersion, ensureEngine, type Engine } from './opentofu';
 export { ensureProviders, pluginCacheDir, providerBinaryPath, providerInMirror, providerMirrorDir, REGISTRY_HOSTS, targetPlatform, writeCliConfig, type ProviderStatus } from './providers';
 export * from './provider-source';

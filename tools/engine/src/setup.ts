@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ensureEngine, type Engine } from './opentofu';
 import { chooseProviderSource, type ProviderSourceChoice, type ProviderSourceRequest } from './provider-source';
 import { ensureProviders, writeCliConfig, type ProviderStatus } from './providers';
+import { ensureGcsServer, type GcsServerBinary } from './gcs-server';
 import { ensureS3Server, type S3ServerBinary } from './s3-server';
 import { readPinnedVersions } from './versions';
 
@@ -18,9 +19,10 @@ export interface SetupResult {
   readonly providers: readonly ProviderStatus[];
   /** Where `tofu init` installs providers from, and why. */
   readonly providerSource: ProviderSourceChoice;
-  /** The local S3 server for S3-backed environments and the artifact store. */
-  /** Only when requested (`withS3Server`). */
+  /** The local S3 server for S3-backed environments and the artifact store, when requested (`withS3Server`). */
   readonly s3Server?: S3ServerBinary;
+  /** The GCS emulator, when requested (`withGcsServer`). */
+  readonly gcsServer?: GcsServerBinary;
   /** TF_CLI_CONFIG_FILE to pass to every engine run. */
   readonly cliConfigFile: string;
   /** Per program: where it came from and why. */
@@ -38,6 +40,8 @@ export interface SetupOptions {
   readonly providerSource?: ProviderSourceRequest;
   /** Also make the local S3 server available (the setup command); engine runs do not need it. */
   readonly withS3Server?: boolean;
+  /** Also make the GCS emulator available (the integration tests). */
+  readonly withGcsServer?: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -47,7 +51,7 @@ const ENGINE_REASONS: Record<Engine['source'], string> = {
   built: 'not on PATH at the pinned version and not cached: built from Go source now',
 };
 
-/** Makes the engine, the providers and the S3 server available; reuses the cache, builds what is missing. */
+/** Makes the engine, the providers and (on request) the S3 server and the GCS emulator available; reuses the cache, builds what is missing. */
 export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const started = performance.now();
   const env = options.env ?? process.env;
@@ -56,6 +60,7 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const providerSource = await chooseProviderSource({ env, ...(options.providerSource ? { request: options.providerSource } : {}) });
   const providers = await ensureProviders({ versions, log: options.log, env, source: providerSource, ...(options.providers ? { only: options.providers } : {}) });
   const s3Server = options.withS3Server ? await ensureS3Server({ versions, log: options.log, env }) : undefined;
+  const gcsServer = options.withGcsServer ? await ensureGcsServer({ versions, log: options.log, env }) : undefined;
   const cliConfigFile = writeCliConfig(providerSource, env);
   const report: ProgramReport[] = [
     { program: engine.kind === 'opentofu' ? 'OpenTofu' : 'Terraform', version: engine.version, source: engine.source, reason: ENGINE_REASONS[engine.source] },
@@ -68,8 +73,20 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
     ...(s3Server
       ? [{ program: versions.s3Server.name, version: s3Server.version, source: s3Server.source, reason: s3Server.source === 'cache' ? 'built earlier into the cache' : 'not cached: built from Go source now' } satisfies ProgramReport]
       : []),
+    ...(gcsServer
+      ? [{ program: versions.gcsServer.name, version: gcsServer.version, source: gcsServer.source, reason: gcsServer.source === 'cache' ? 'built earlier into the cache' : 'not cached: built from Go source now' } satisfies ProgramReport]
+      : []),
   ];
-  return { engine, providers, providerSource, ...(s3Server ? { s3Server } : {}), cliConfigFile, report, seconds: (performance.now() - started) / 1000 };
+  return {
+    engine,
+    providers,
+    providerSource,
+    ...(s3Server ? { s3Server } : {}),
+    ...(gcsServer ? { gcsServer } : {}),
+    cliConfigFile,
+    report,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /**
@@ -78,7 +95,7 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
  */
 export const TEST_PROVIDERS = ['hashicorp/local', 'hashicorp/random', 'hashicorp/time'] as const;
 
-/** What the integration tests need, set up once per test run: the engine, the test providers, the S3 server. */
+/** What the integration tests need, set up once per test run: the engine, the test providers, the S3 server, the GCS emulator. */
 export function setupForTests(workspaceRoot: string, log: (line: string) => void): Promise<SetupResult> {
-  return setupEngine({ workspaceRoot, log, providers: TEST_PROVIDERS, withS3Server: true });
+  return setupEngine({ workspaceRoot, log, providers: TEST_PROVIDERS, withS3Server: true, withGcsServer: true });
 }

@@ -8,12 +8,13 @@ import { providerBinaryPath, targetPlatform } from './providers';
 import { readPinnedVersions, VERSIONS_FILE } from './versions';
 
 describe('pinned versions', () => {
-  it('pins OpenTofu, the google provider the cdktf bindings use, the offline providers and the S3 server', () => {
+  it('pins OpenTofu, the google provider the cdktf bindings use, the offline providers, the S3 server and the GCS emulator', () => {
     const versions = readPinnedVersions(findWorkspaceRoot(import.meta.dirname));
     expect(versions.opentofu.version).toMatch(/^1\.\d+\.\d+$/);
     expect(versions.providers['hashicorp/google']!.version).toBe('6.50.0');
     expect(Object.keys(versions.providers).sort()).toEqual(['hashicorp/google', 'hashicorp/local', 'hashicorp/random', 'hashicorp/time']);
     expect(versions.s3Server.name).toBe('versitygw');
+    expect(versions.gcsServer).toMatchObject({ name: 'fake-gcs-server', version: '1.56.1', module: 'github.com/fsouza/fake-gcs-server', moduleVersion: 'v1.56.1' });
   });
 
   it('refuses a malformed versions file naming the file and the key', () => {
@@ -22,6 +23,8 @@ describe('pinned versions', () => {
     const good = readPinnedVersions(findWorkspaceRoot(import.meta.dirname));
     writeFileSync(join(root, VERSIONS_FILE), JSON.stringify({ ...good, opentofu: { ...good.opentofu, version: 'latest' } }));
     expect(() => readPinnedVersions(root)).toThrow(/tools\/engine\/versions\.json: key 'opentofu\.version' must be a release version/);
+    writeFileSync(join(root, VERSIONS_FILE), JSON.stringify({ ...good, gcsServer: { ...good.gcsServer, moduleVersion: '1.56.1' } }));
+    expect(() => readPinnedVersions(root)).toThrow(/key 'gcsServer\.moduleVersion' must be a Go module version/);
   });
 });
 

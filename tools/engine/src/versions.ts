@@ -22,12 +22,13 @@ const versionsSchema = z.strictObject({
   opentofu: goProgram,
   providers: z.record(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <namespace>/<type>'), goProgram),
   s3Server: goProgram.extend({ name: z.string() }),
+  gcsServer: goProgram.extend({ name: z.string() }),
 });
 
 export type GoProgram = z.output<typeof goProgram>;
 export type PinnedVersions = z.output<typeof versionsSchema>;
 
-/** The one file that pins the engine, the providers and the S3 server. */
+/** The one file that pins the engine, the providers, the S3 server and the GCS emulator. */
 export const VERSIONS_FILE = 'tools/engine/versions.json';
 
 export function readPinnedVersions(workspaceRoot: string): PinnedVersions {

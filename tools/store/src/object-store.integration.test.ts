@@ -3,8 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { findWorkspaceRoot } from '@platform/config';
-import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
+import {
+  ensureGcsServer,
+  ensureS3Server,
+  readPinnedVersions,
+  s3ClientFor,
+  startGcsServer,
+  startS3Server,
+  type RunningGcsServer,
+  type RunningS3Server,
+} from '@platform/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GcsStore } from './gcs-store';
 import { LocalDirectoryStore } from './local-directory-store';
 import type { ObjectStore } from './object-store';
 import { S3Store } from './s3-store';
@@ -14,19 +24,24 @@ const BUCKET = 'store-test';
 
 let server: RunningS3Server | undefined;
 let s3: S3Client | undefined;
+let gcs: RunningGcsServer | undefined;
 const tempDirs: string[] = [];
 let storeCount = 0;
 
 beforeAll(async () => {
-  // The first run on a machine builds the local S3 server from the Go module proxy (minutes); later runs reuse the cache.
-  const { binary } = await ensureS3Server({ versions: readPinnedVersions(workspaceRoot), log: (line) => console.log(line) });
+  // The first run on a machine builds the local S3 server and the GCS emulator from the Go module proxy (minutes); later runs reuse the cache.
+  const versions = readPinnedVersions(workspaceRoot);
+  const log = (line: string) => console.log(line);
+  const { binary } = await ensureS3Server({ versions, log });
   server = await startS3Server({ binary, buckets: [BUCKET] });
   s3 = s3ClientFor(server);
+  gcs = await startGcsServer({ binary: (await ensureGcsServer({ versions, log })).binary, buckets: [BUCKET] });
 }, 900_000);
 
 afterAll(async () => {
   s3?.destroy();
   await server?.stop();
+  await gcs?.stop();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -44,6 +59,10 @@ const backends: ReadonlyArray<{ readonly name: string; readonly open: () => Obje
     name: 'S3Store (local S3 server)',
     open: () => new S3Store({ client: s3!, bucket: BUCKET, prefix: `run-${process.pid}/store-${++storeCount}` }),
   },
+  {
+    name: 'GcsStore (GCS emulator)',
+    open: () => new GcsStore({ bucket: BUCKET, prefix: `run-${process.pid}/store-${++storeCount}`, apiEndpoint: gcs!.endpoint }),
+  },
 ];
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -56,6 +75,15 @@ describe.each(backends)('$name', ({ open }) => {
     expect(await store.put('artifacts/v1/bundle.tgz', body)).toEqual({ written: true });
 
     expect(await store.get('artifacts/v1/bundle.tgz')).toEqual(body);
+  });
+
+  it('returns a 10 MB object intact', async () => {
+    const store = open();
+    const body = Uint8Array.from({ length: 10 * 1024 * 1024 }, (_, i) => (i * 7919 + 13) % 251);
+
+    expect(await store.put('large/bundle.tgz', body, { ifAbsent: true })).toEqual({ written: true });
+
+    expect(Buffer.compare(Buffer.from((await store.get('large/bundle.tgz'))!), Buffer.from(body))).toBe(0);
   });
 
   it('stores an empty object', async () => {

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gcsStoreFromEnvironment } from './gcs-store';
 import { LocalDirectoryStore } from './local-directory-store';
 import type { ObjectStore } from './object-store';
 import { s3ClientFromEnvironment, S3Store } from './s3-store';
@@ -9,16 +10,23 @@ import { UsageError } from '@platform/workspace';
 export const DEFAULT_LOCAL_STORE_DIR = 'dist/store';
 
 export interface OpenStoreOptions {
-  /** Where `PLATFORM_STORE_ENDPOINT` and `AWS_REGION` are read for `s3://` specs. @default process.env */
+  /**
+   * Where the client settings are read: `PLATFORM_STORE_ENDPOINT` and `AWS_REGION` for `s3://`
+   * specs; `STORAGE_EMULATOR_HOST`, `PLATFORM_STORE_ENDPOINT` and `GOOGLE_CLOUD_PROJECT` for `gs://` specs.
+   * @default process.env
+   */
   readonly env?: NodeJS.ProcessEnv;
   /** What relative paths are resolved against. @default process.cwd() */
   readonly cwd?: string;
 }
 
-const ACCEPTED_FORMS = "'s3://<bucket>[/<prefix>]', 'file:<path>', 'file:///<absolute path>' or a directory path";
+const ACCEPTED_FORMS = "'gs://<bucket>[/<prefix>]', 's3://<bucket>[/<prefix>]', 'file:<path>', 'file:///<absolute path>' or a directory path";
 
 /**
  * Opens the store a spec names:
+ * - `gs://bucket/prefix`: a {@link GcsStore} through the GCS JSON API, with Application Default
+ *   Credentials, or the emulator or endpoint that `STORAGE_EMULATOR_HOST` or `PLATFORM_STORE_ENDPOINT`
+ *   names (see {@link gcsStoreFromEnvironment});
  * - `s3://bucket/prefix`: an {@link S3Store} whose client is configured from the environment
  *   (`PLATFORM_STORE_ENDPOINT` for an S3-compatible server, `AWS_REGION`, the SDK's credentials chain);
  * - `file:<path>`, `file:///<absolute path>` or a bare path: a {@link LocalDirectoryStore} there.
@@ -34,14 +42,15 @@ export function openStore(spec: string, options: OpenStoreOptions = {}): ObjectS
     return new LocalDirectoryStore(resolve(cwd, trimmed));
   }
   if (scheme === 'file') return new LocalDirectoryStore(filePath(trimmed, cwd));
-  if (scheme === 's3') {
-    const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/i.exec(trimmed);
+  if (scheme === 's3' || scheme === 'gs') {
+    const match = /^[a-z0-9]+:\/\/([^/]+)(?:\/(.*))?$/i.exec(trimmed);
     if (!match) throw new UsageError(`object store spec '${spec}' names no bucket: use ${ACCEPTED_FORMS}`);
     const [, bucket, prefix] = match;
-    return new S3Store({ client: s3ClientFromEnvironment(options.env), bucket: bucket!, ...(prefix ? { prefix } : {}) });
+    const location = { bucket: bucket!, ...(prefix ? { prefix } : {}) };
+    if (scheme === 'gs') return gcsStoreFromEnvironment(location, options.env);
+    return new S3Store({ client: s3ClientFromEnvironment(options.env), ...location });
   }
-  const hint = scheme === 'gs' ? " (for Google Cloud Storage use s3://<bucket> with PLATFORM_STORE_ENDPOINT=https://storage.googleapis.com)" : '';
-  throw new UsageError(`unsupported object store spec '${spec}'${hint}: use ${ACCEPTED_FORMS}`);
+  throw new UsageError(`unsupported object store spec '${spec}': use ${ACCEPTED_FORMS}`);
 }
 
 /**

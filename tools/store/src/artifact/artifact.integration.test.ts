@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
+import { ensureGcsServer, ensureS3Server, readPinnedVersions, s3ClientFor, startGcsServer, startS3Server, type RunningGcsServer, type RunningS3Server } from '@platform/engine';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
+import { GcsStore } from '../gcs-store';
 import { LocalDirectoryStore } from '../local-directory-store';
 import type { ObjectStore } from '../object-store';
 import { S3Store } from '../s3-store';
@@ -47,6 +48,7 @@ function failingAfter(store: ObjectStore, okPuts: number): ObjectStore {
 let copy: string;
 let artifact: Artifact;
 let server: RunningS3Server;
+let gcs: RunningGcsServer;
 let localRoot: string;
 
 beforeAll(async () => {
@@ -55,11 +57,13 @@ beforeAll(async () => {
   artifact = buildArtifact(copy, 'network', '1.2.0', { toolchain: TOOLCHAIN });
   const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
   server = await startS3Server({ binary: s3.binary, buckets: ['artifacts'] });
+  gcs = await startGcsServer({ binary: (await ensureGcsServer({ versions: readPinnedVersions(WORKSPACE), log })).binary, buckets: ['artifacts'] });
   localRoot = mkdtempSync(join(tmpdir(), 'local-store-'));
 }, 900_000);
 
 afterAll(async () => {
   await server?.stop();
+  await gcs?.stop();
   if (copy) removeWorkspaceCopy(copy);
   if (localRoot) rmSync(localRoot, { recursive: true, force: true });
 });
@@ -87,6 +91,7 @@ describe('packaging', () => {
 describe.each([
   ['the local directory store', () => new LocalDirectoryStore(join(localRoot, `s-${Math.random().toString(36).slice(2)}`))],
   ['the local S3 server', () => new S3Store({ client: s3ClientFor(server), bucket: 'artifacts', prefix: `p-${Math.random().toString(36).slice(2)}` })],
+  ['the GCS emulator', () => new GcsStore({ bucket: 'artifacts', prefix: `p-${Math.random().toString(36).slice(2)}`, apiEndpoint: gcs.endpoint })],
 ] as const)('publishing to %s', (_name, openStore) => {
   it('publishes, lists and fetches a version, verifying every file', async () => {
     const store = openStore();
