@@ -31,6 +31,17 @@ const gcsState = z.strictObject({
   bucket: bucketName,
   /** Folder inside the bucket; each stack's state lives under `<prefix>/<stack>`. */
   prefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'must be a relative folder path').default('stacks'),
+  /**
+   * The Cloud Storage JSON API endpoint (`https://…/storage/v1/`, e.g. a Private Service Connect
+   * endpoint), or `runtime` when it is known only when the engine runs (a GCS emulator on a free
+   * port): then PLATFORM_STATE_ENDPOINT names it and the engine gets it as
+   * GOOGLE_BACKEND_STORAGE_CUSTOM_ENDPOINT, for the backend and the remote-state reads alike.
+   * Omitted for Cloud Storage itself.
+   */
+  endpoint: z
+    .string()
+    .refine((value) => value === 'runtime' || /^https:\/\/[^/\s]+(\/[^\s]*)?\/storage\/v1\/$/.test(value), "must be an https URL ending in '/storage/v1/' or 'runtime'")
+    .optional(),
 });
 
 const s3State = z.strictObject({

@@ -50,6 +50,16 @@ describe('PlatformStack', () => {
     expect(synth(stackIn(gcsEnv)).terraform.backend).toEqual({ gcs: { bucket: 'acme-dev-tfstate', prefix: 'stacks/web' } });
   });
 
+  it('talks to a configured Cloud Storage endpoint for its state and leaves a runtime endpoint to the engine environment', () => {
+    const psc = 'https://storage-acme.p.googleapis.com/storage/v1/';
+    expect(synth(stackIn({ ...gcsEnv, state: { ...gcsEnv.state, endpoint: psc } as EnvironmentConfig['state'] })).terraform.backend).toEqual({
+      gcs: { bucket: 'acme-dev-tfstate', prefix: 'stacks/web', storage_custom_endpoint: psc },
+    });
+    expect(synth(stackIn({ ...gcsEnv, state: { ...gcsEnv.state, endpoint: 'runtime' } as EnvironmentConfig['state'] })).terraform.backend).toEqual({
+      gcs: { bucket: 'acme-dev-tfstate', prefix: 'stacks/web' },
+    });
+  });
+
   it('locks S3 state with a conditional write and talks path-style to an S3-compatible endpoint', () => {
     expect(synth(stackIn(s3Env)).terraform.backend).toEqual({
       s3: expect.objectContaining({

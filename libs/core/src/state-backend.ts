@@ -40,7 +40,9 @@ function s3CompatibleSettings(state: S3State, endpoint: string | undefined): Rec
  */
 export function configureStateBackend(stack: TerraformStack, state: StateConfig, stackName: string): void {
   if (state.backend === 'gcs') {
-    new GcsBackend(stack, { bucket: state.bucket, prefix: `${state.prefix}/${stackName}` });
+    const backend = new GcsBackend(stack, { bucket: state.bucket, prefix: `${state.prefix}/${stackName}` });
+    // A runtime endpoint reaches the engine as GOOGLE_BACKEND_STORAGE_CUSTOM_ENDPOINT instead.
+    if (state.endpoint && state.endpoint !== 'runtime') backend.addOverride('storage_custom_endpoint', state.endpoint);
     return;
   }
   const backend = new S3Backend(stack, { bucket: state.bucket, key: s3StateKey(state, stackName), region: state.region, encrypt: true });
@@ -67,7 +69,9 @@ function runtimeEndpointVariable(scope: Construct): string {
 /** A read of another stack's state through the same backend. */
 export function remoteStateOf(scope: Construct, id: string, state: StateConfig, stackName: string): TerraformRemoteState {
   if (state.backend === 'gcs') {
-    return new DataTerraformRemoteStateGcs(scope, id, { bucket: state.bucket, prefix: `${state.prefix}/${stackName}` });
+    const remote = new DataTerraformRemoteStateGcs(scope, id, { bucket: state.bucket, prefix: `${state.prefix}/${stackName}` });
+    if (state.endpoint && state.endpoint !== 'runtime') remote.addOverride('config.storage_custom_endpoint', state.endpoint);
+    return remote;
   }
   const remote = new DataTerraformRemoteStateS3(scope, id, { bucket: state.bucket, key: s3StateKey(state, stackName), region: state.region });
   const endpoint = state.endpoint === 'runtime' ? runtimeEndpointVariable(scope) : state.endpoint;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EnvironmentConfig } from '@platform/config';
 import { choosePlanMode, googleCredentialsSource } from './plan-mode';
-import { OFFLINE_STATE_FILE, offlineConfiguration } from './stack-engine';
+import { EMULATOR_ACCESS_TOKEN, OFFLINE_STATE_FILE, offlineConfiguration, runtimeGcsStoreFromEnv } from './stack-engine';
 
 const gcsEnvironment = { name: 'dev', state: { backend: 'gcs', bucket: 'acme-tfstate', prefix: 'stacks' } } as unknown as EnvironmentConfig;
 const s3Environment = { name: 'local', state: { backend: 's3', bucket: 'state', prefix: 'local', region: 'us-east-1' } } as unknown as EnvironmentConfig;
@@ -38,6 +38,14 @@ describe('choosing between a live and an offline plan', () => {
     expect(googleCredentialsSource({}, home)).toBe(join(home, '.config/gcloud/application_default_credentials.json'));
   });
 
+  it('plans against a GCS emulator named at run time without looking for Google credentials', () => {
+    const emulated = { ...gcsEnvironment, state: { ...gcsEnvironment.state, endpoint: 'runtime' } } as EnvironmentConfig;
+    expect(choosePlanMode(emulated, false, { PLATFORM_STATE_ENDPOINT: 'http://127.0.0.1:4443/storage/v1/' }, emptyHome())).toEqual({
+      offline: false,
+      reason: 'state at http://127.0.0.1:4443/storage/v1/',
+    });
+  });
+
   it('plans offline whenever asked, and never on its own for a non-GCS backend', () => {
     expect(choosePlanMode(gcsEnvironment, true, { GOOGLE_OAUTH_ACCESS_TOKEN: 'x' }).offline).toBe(true);
     expect(choosePlanMode(s3Environment, false, {}, emptyHome()).offline).toBe(false);
@@ -56,5 +64,30 @@ describe('the configuration of an offline plan', () => {
     expect(offline.terraform.required_providers).toEqual({ google: { source: 'hashicorp/google' } });
     expect(offline.provider.google).toEqual([{ project: 'acme-platform-dev', region: 'europe-west1' }]);
     expect(offline.resource).toEqual({ a: {} });
+  });
+});
+
+describe('a Cloud Storage state endpoint known at run time', () => {
+  const emulated = { ...gcsEnvironment, state: { ...gcsEnvironment.state, endpoint: 'runtime' } } as EnvironmentConfig;
+
+  it('is read from PLATFORM_STATE_ENDPOINT, with a placeholder token for an emulator on this machine', () => {
+    expect(runtimeGcsStoreFromEnv(emulated, { PLATFORM_STATE_ENDPOINT: 'http://127.0.0.1:4443/storage/v1/' })).toEqual({
+      kind: 'gcs',
+      endpoint: 'http://127.0.0.1:4443/storage/v1/',
+      accessToken: EMULATOR_ACCESS_TOKEN,
+    });
+    expect(runtimeGcsStoreFromEnv(gcsEnvironment, { PLATFORM_STATE_ENDPOINT: 'http://127.0.0.1:4443/storage/v1/' }), 'not a runtime endpoint').toBeUndefined();
+  });
+
+  it('takes a real token from GOOGLE_OAUTH_ACCESS_TOKEN and leaves Application Default Credentials alone otherwise', () => {
+    const endpoint = 'https://storage-acme.p.googleapis.com/storage/v1/';
+    expect(runtimeGcsStoreFromEnv(emulated, { PLATFORM_STATE_ENDPOINT: endpoint, GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.x' })).toEqual({ kind: 'gcs', endpoint, accessToken: 'ya29.x' });
+    expect(runtimeGcsStoreFromEnv(emulated, { PLATFORM_STATE_ENDPOINT: endpoint })).toEqual({ kind: 'gcs', endpoint });
+  });
+
+  it('refuses a missing endpoint, one that is not the JSON API, and plain http to another machine, naming the file and the rule', () => {
+    expect(() => runtimeGcsStoreFromEnv(emulated, {})).toThrow(/environments\/dev\/environment\.yaml: state\.endpoint is 'runtime'.*set PLATFORM_STATE_ENDPOINT/);
+    expect(() => runtimeGcsStoreFromEnv(emulated, { PLATFORM_STATE_ENDPOINT: 'http://127.0.0.1:4443/' })).toThrow(/must be a Cloud Storage JSON API endpoint ending in '\/storage\/v1\/'/);
+    expect(() => runtimeGcsStoreFromEnv(emulated, { PLATFORM_STATE_ENDPOINT: 'http://10.0.0.5/storage/v1/' })).toThrow(/plain http on another machine/);
   });
 });

@@ -26,6 +26,7 @@ export interface PlanMode {
 export function choosePlanMode(environment: EnvironmentConfig, asked: boolean, env: NodeJS.ProcessEnv = process.env, home?: string): PlanMode {
   if (asked) return { offline: true, reason: '--offline' };
   if (environment.state.backend !== 'gcs') return { offline: false, reason: `state in ${environment.state.backend}` };
+  if (environment.state.endpoint === 'runtime' && env.PLATFORM_STATE_ENDPOINT) return { offline: false, reason: `state at ${env.PLATFORM_STATE_ENDPOINT}` };
   const source = googleCredentialsSource(env, home);
   return source
     ? { offline: false, reason: `Google credentials from ${source}` }

@@ -9,6 +9,7 @@ import {
   prepareWorkdir,
   readPinnedVersions,
   setupEngine,
+  type RuntimeGcsStateStore,
   type RuntimeStateStore,
 } from '@platform/engine';
 import { committedLockFilePath, readCommittedLockFile, requiredProviders } from './provider-locks';
@@ -81,6 +82,35 @@ export function runtimeStoreFromEnv(environment: EnvironmentConfig, env: NodeJS.
   return { endpoint, accessKey, secretKey };
 }
 
+/** Stands in for an access token where the endpoint is an emulator on this machine, which checks none. */
+export const EMULATOR_ACCESS_TOKEN = 'emulator-placeholder-token';
+
+/**
+ * The Cloud Storage endpoint of a gcs environment whose `state.endpoint` is `runtime`, from
+ * PLATFORM_STATE_ENDPOINT (`http://127.0.0.1:<port>/storage/v1/` for the emulator). An emulator
+ * on 127.0.0.1 gets a placeholder token; elsewhere GOOGLE_OAUTH_ACCESS_TOKEN, else Application
+ * Default Credentials.
+ */
+export function runtimeGcsStoreFromEnv(environment: EnvironmentConfig, env: NodeJS.ProcessEnv = process.env): RuntimeGcsStateStore | undefined {
+  if (environment.state.backend !== 'gcs' || environment.state.endpoint !== 'runtime') return undefined;
+  const endpoint = env.PLATFORM_STATE_ENDPOINT?.trim();
+  const where = `environments/${environment.name}/environment.yaml: state.endpoint is 'runtime'`;
+  if (!endpoint) {
+    throw new UsageError(
+      `environment '${environment.name}' keeps state in Cloud Storage at an endpoint known only at run time (${where}): ` +
+        "set PLATFORM_STATE_ENDPOINT to its JSON API endpoint, e.g. 'http://127.0.0.1:<port>/storage/v1/' (tools/engine/bin/gcs-server.mts start prints it)",
+    );
+  }
+  if (!/^https?:\/\/[^/\s]+(\/[^\s]*)?\/storage\/v1\/$/.test(endpoint)) {
+    throw new UsageError(`PLATFORM_STATE_ENDPOINT must be a Cloud Storage JSON API endpoint ending in '/storage/v1/' for environment '${environment.name}' (${where}), got '${endpoint}'`);
+  }
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(endpoint);
+  if (endpoint.startsWith('http:') && !loopback) {
+    throw new UsageError(`PLATFORM_STATE_ENDPOINT '${endpoint}' is plain http on another machine: state and credentials would cross the network unencrypted; use https`);
+  }
+  const token = env.GOOGLE_OAUTH_ACCESS_TOKEN?.trim() || (loopback ? EMULATOR_ACCESS_TOKEN : undefined);
+  return { kind: 'gcs', endpoint, ...(token ? { accessToken: token } : {}) };
+}
 
 export interface StackEngineOptions {
   readonly workspaceRoot: string;
@@ -132,7 +162,7 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
         `${missing[0]!.reason?.split('\n')[0]} (see docs/engine.md)`,
     );
   }
-  const store = options.backend && !options.offline ? runtimeStoreFromEnv(environment) : undefined;
+  const store = options.backend && !options.offline ? (runtimeStoreFromEnv(environment) ?? runtimeGcsStoreFromEnv(environment)) : undefined;
   const purpose: EnginePurpose = options.offline ? 'offline' : options.backend ? 'deploy' : 'validate';
   const workdir = join(workspaceRoot, engineWorkdir(stack, environment.name, purpose));
   if (options.offline) rmSync(join(workdir, OFFLINE_STATE_FILE), { force: true });
@@ -145,7 +175,7 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   try {
     await runner.init({
       backend: options.backend,
-      ...(store ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}),
+      ...(store && store.kind !== 'gcs' ? { backendConfigFile: BACKEND_CONFIG_FILE } : {}),
       ...(lockFile !== undefined ? { lockfileReadonly: true } : {}),
     });
   } catch (error) {

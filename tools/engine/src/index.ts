@@ -6,9 +6,9 @@ export { ensureProviders, pluginCacheDir, providerBinaryPath, providerInMirror, 
 export * from './provider-source';
 export * from './s3-server';
 export { setupEngine, setupForTests, TEST_PROVIDERS, type ProgramReport, type SetupResult } from './setup';
-export { EngineError, EngineRunner, type ChangeSummary, type Diagnostic, type EngineSession } from './tofu';
+export { EngineError, EngineRunner, parseLockHolder, type ChangeSummary, type Diagnostic, type EngineSession, type StateLockHolder } from './tofu';
 export { readPinnedVersions, VERSIONS_FILE, type GoProgram, type PinnedVersions } from './versions';
-export { BACKEND_CONFIG_FILE, ENGINE_LOCK_FILE, prepareWorkdir, type RuntimeStateStore } from './workdir';
+export { BACKEND_CONFIG_FILE, ENGINE_LOCK_FILE, prepareWorkdir, type RuntimeGcsStateStore, type RuntimeStateStore } from './workdir';
 export { checkLockFile, isChecksumMismatch, parseLockFile, type LockedProvider } from './lock-file';
 export { startProviderNetworkMirror, type MirroredProvider, type RunningProviderNetworkMirror } from './network-mirror/server';
 export { loopbackTls, type LoopbackTls } from './network-mirror/tls';

@@ -18,22 +18,49 @@ export interface ChangeSummary {
   readonly remove: number;
 }
 
+/** Who holds a state lock, as the engine reports it when it cannot take the lock. */
+export interface StateLockHolder {
+  readonly id: string;
+  readonly path?: string;
+  readonly operation?: string;
+  readonly who?: string;
+  readonly created?: string;
+}
+
+/** Reads the `Lock Info:` block the engine prints when another run holds the state lock. */
+export function parseLockHolder(text: string): StateLockHolder | undefined {
+  const block = /Lock Info:\n([\s\S]*?)(?:\n\s*\n|$)/.exec(text)?.[1];
+  if (!block) return undefined;
+  const field = (name: string) => new RegExp(`^\\s*${name}:\\s*(.*?)\\s*$`, 'm').exec(block)?.[1] || undefined;
+  const id = field('ID');
+  if (!id) return undefined;
+  const [path, operation, who, created] = ['Path', 'Operation', 'Who', 'Created'].map(field);
+  return { id, ...(path ? { path } : {}), ...(operation ? { operation } : {}), ...(who ? { who } : {}), ...(created ? { created } : {}) };
+}
+
 /** The engine refused or failed; carries its own diagnostics. */
 export class EngineError extends ExternalError {
   override readonly name = 'EngineError';
+  /** Who holds the state lock, when the engine could not take it. */
+  readonly lockHolder: StateLockHolder | undefined;
   constructor(
     readonly command: string,
     readonly diagnostics: readonly Diagnostic[],
     readonly output: string,
   ) {
+    const holder = diagnostics.some((d) => /state lock/i.test(d.summary)) ? parseLockHolder(diagnostics.map((d) => d.detail).join('\n')) : undefined;
     super(
-      `${command} failed: ${
-        diagnostics
-          .filter((d) => d.severity === 'error')
-          .map((d) => `${d.summary}${d.detail ? `: ${d.detail.split('\n')[0]}` : ''}`)
-          .join('; ') || output.trim().split('\n').slice(-5).join(' / ')
-      }`,
+      holder
+        ? `${command} failed: the state is locked by another run: lock ID ${holder.id}${holder.who ? `, held by ${holder.who}` : ''}` +
+            `${holder.operation ? ` for ${holder.operation}` : ''}${holder.created ? ` since ${holder.created}` : ''}${holder.path ? ` (${holder.path})` : ''}`
+        : `${command} failed: ${
+            diagnostics
+              .filter((d) => d.severity === 'error')
+              .map((d) => `${d.summary}${d.detail ? `: ${d.detail.split('\n')[0]}` : ''}`)
+              .join('; ') || output.trim().split('\n').slice(-5).join(' / ')
+          }`,
     );
+    this.lockHolder = holder;
   }
 
   /** True when another run holds the state lock. */
