@@ -17,6 +17,11 @@ export interface SnapshotState {
   /** The state's own serial and lineage, to tell states apart without reading them. */
   readonly serial: number;
   readonly lineage: string;
+  /**
+   * The generation of the state object that was read, where the state store has generations
+   * (Cloud Storage): which object version the snapshot holds, for a bucket with versioning.
+   */
+  readonly generation?: string;
 }
 
 /** A stack that had no state object when the snapshot was taken (never applied, or destroyed and removed). */
@@ -100,14 +105,15 @@ export async function backupEnvironmentState(options: BackupEnvironmentStateOpti
   const bodies = new Map<string, Uint8Array>();
   for (const stack of stacks) {
     const key = stateObjectKey(config.state, stack);
-    const bytes = await state.get(key);
+    const read = state.getWithGeneration ? await state.getWithGeneration(key) : undefined;
+    const bytes = state.getWithGeneration ? read?.body : await state.get(key);
     if (bytes === undefined) {
       entries[stack] = { key, absent: true };
       log(`${stack}: no state at ${key} (recorded as absent)`);
       continue;
     }
     const { serial, lineage } = parseState(bytes, `${state.location}/${key}`);
-    entries[stack] = { key, sha256: sha256Of(bytes), size: bytes.byteLength, serial, lineage };
+    entries[stack] = { key, sha256: sha256Of(bytes), size: bytes.byteLength, serial, lineage, ...(read ? { generation: read.generation } : {}) };
     bodies.set(stack, bytes);
     if ((await state.get(stateLockKey(key))) !== undefined) {
       log(`${stack}: locked by a running engine; the snapshot holds the state as it was last written`);
@@ -119,7 +125,7 @@ export async function backupEnvironmentState(options: BackupEnvironmentStateOpti
     const { written } = await backup.put(key, bytes, { ifAbsent: true });
     if (!written) throw new UsageError(`${backup.location}/${key} already exists: snapshots are never overwritten`);
     const entry = entries[stack] as SnapshotState;
-    log(`${stack}: serial ${entry.serial}, ${entry.size} bytes, sha256 ${entry.sha256.slice(0, 12)}`);
+    log(`${stack}: serial ${entry.serial}, ${entry.size} bytes, sha256 ${entry.sha256.slice(0, 12)}${entry.generation ? `, generation ${entry.generation}` : ''}`);
   }
 
   const snapshot: StateSnapshot = { schemaVersion: 1, id, environment, takenAt: takenAt.toISOString(), stacks: entries };
@@ -166,6 +172,7 @@ const snapshotStackEntrySchema = z.discriminatedUnion(
       size: z.int({ error: 'must be a size in bytes' }).nonnegative('must be a size in bytes'),
       serial: z.int({ error: 'must be the state serial, a whole number' }).nonnegative('must be the state serial, a whole number'),
       lineage: z.string({ error: 'must be the state lineage' }).min(1, 'must be the state lineage'),
+      generation: z.string().regex(/^[1-9]\d*$/, 'must be an object generation, a positive whole number').optional(),
     }),
   ],
   { error: 'must be true for a stack without state, or left out' },

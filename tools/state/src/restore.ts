@@ -44,9 +44,10 @@ export interface StateMismatch {
  * Puts an environment's state back as a snapshot recorded it. Nothing is written unless every
  * object of the snapshot is present and matches its sha256 in the manifest, and no stack being
  * restored holds a lock object (an engine is running on it). Then each state object is written
- * to its key (replacing what is there) and the objects of stacks the snapshot records as absent
- * are deleted. Stop deploys to the environment first: a run that starts during the restore is
- * not seen by the lock check.
+ * to its key (replacing what is there; in Cloud Storage only over the generation just read, so a
+ * run that wrote it meanwhile is not overwritten) and the objects of stacks the snapshot records
+ * as absent are deleted. Stop deploys to the environment first: a run that starts during the
+ * restore is not seen by the lock check.
  */
 export async function restoreEnvironmentState(options: RestoreEnvironmentStateOptions): Promise<StateRestoreResult> {
   const { environment, snapshotId, state, backup, log } = options;
@@ -96,7 +97,7 @@ export async function restoreEnvironmentState(options: RestoreEnvironmentStateOp
         log(`${stack}: ${present ? `deleted ${entry.key}` : 'no state, as in the snapshot'}`);
         continue;
       }
-      await state.put(entry.key, bodies.get(stack)!);
+      await putBack(state, entry.key, bodies.get(stack)!);
       restored.push({ stack, key: entry.key, action: 'written', serial: entry.serial });
       log(`${stack}: restored ${entry.key} (serial ${entry.serial}, lineage ${entry.lineage})`);
     }
@@ -108,6 +109,22 @@ export async function restoreEnvironmentState(options: RestoreEnvironmentStateOp
     );
   }
   return { snapshot, stacks: restored };
+}
+
+/**
+ * Writes a state object back. Where the store has generations (Cloud Storage), only over the
+ * generation read just before: a run that wrote the state in between is never overwritten.
+ */
+async function putBack(state: ObjectStore, key: string, body: Uint8Array): Promise<void> {
+  if (!state.getWithGeneration || !state.putIfGeneration) {
+    await state.put(key, body);
+    return;
+  }
+  const current = await state.getWithGeneration(key);
+  const { written } = current ? await state.putIfGeneration(key, body, current.generation) : await state.put(key, body, { ifAbsent: true });
+  if (!written) {
+    throw new ExternalError(`${state.location}/${key} was written by another run while it was being restored (generation ${current?.generation ?? 'none'} changed); it was left as that run wrote it`);
+  }
 }
 
 /** Compares the state bucket with a snapshot: every stack's object must have the snapshot's sha256 (or be absent as recorded). */

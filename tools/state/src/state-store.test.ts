@@ -1,6 +1,10 @@
 import { environmentSchema, type EnvironmentConfig } from '@platform/config';
 import { describe, expect, it } from 'vitest';
-import { GCS_INTEROPERABILITY_ENDPOINT, openStateStore, stateLockKey, stateObjectKey } from './state-store';
+import { GcsStore, type S3Store } from '@platform/store';
+import { openStateStore as openAnyStateStore, stateLockKey, stateObjectKey } from './state-store';
+
+/** The S3 cases: their store is an S3Store. */
+const openStateStore = (...args: Parameters<typeof openAnyStateStore>) => openAnyStateStore(...args) as S3Store;
 
 function environment(state: Record<string, unknown>): EnvironmentConfig {
   return environmentSchema.parse({
@@ -80,21 +84,18 @@ describe('openStateStore', () => {
     }
   });
 
-  it('reads a GCS bucket through the interoperability endpoint with HMAC keys', async () => {
-    const store = openStateStore(environment({ backend: 'gcs', bucket: 'acme-platform-dev-tfstate' }), KEYS);
-    try {
-      expect(store.location).toBe('s3://acme-platform-dev-tfstate');
-      expect(store.client.config.forcePathStyle).toBe(true);
-      expect(await store.client.config.endpoint?.()).toMatchObject({ hostname: new URL(GCS_INTEROPERABILITY_ENDPOINT).hostname, protocol: 'https:' });
-      expect(await store.client.config.region()).toBe('auto');
-    } finally {
-      store.destroy();
-    }
+  it('reads a GCS bucket natively, from Cloud Storage itself unless the environment names an endpoint', () => {
+    const cloud = openAnyStateStore(environment({ backend: 'gcs', bucket: 'acme-platform-dev-tfstate' }), {});
+    expect(cloud).toBeInstanceOf(GcsStore);
+    expect(cloud.location).toBe('gs://acme-platform-dev-tfstate');
+    expect((cloud as GcsStore).client.apiEndpoint).toBe('https://storage.googleapis.com');
+    const psc = openAnyStateStore(environment({ backend: 'gcs', bucket: 'acme-platform-dev-tfstate', endpoint: 'https://storage-acme.p.googleapis.com/storage/v1/' }), {});
+    expect((psc as GcsStore).client.apiEndpoint).toBe('https://storage-acme.p.googleapis.com');
   });
 
-  it('asks for an HMAC key for a GCS bucket when the AWS variables are not set', () => {
-    expect(() => openStateStore(environment({ backend: 'gcs', bucket: 'acme-platform-dev-tfstate' }), {})).toThrow(
-      /GCS bucket 'acme-platform-dev-tfstate'.*set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to an HMAC key/,
-    );
+  it('reads a GCS bucket whose endpoint is known at run time from PLATFORM_STATE_ENDPOINT, and asks for it when unset', () => {
+    const store = openAnyStateStore(environment({ backend: 'gcs', bucket: 'fixture-state', endpoint: 'runtime' }), { PLATFORM_STATE_ENDPOINT: 'http://127.0.0.1:4443/storage/v1/' });
+    expect((store as GcsStore).client.apiEndpoint).toBe('http://127.0.0.1:4443');
+    expect(() => openAnyStateStore(environment({ backend: 'gcs', bucket: 'fixture-state', endpoint: 'runtime' }), {})).toThrow(/set PLATFORM_STATE_ENDPOINT/);
   });
 });

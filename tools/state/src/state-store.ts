@@ -1,42 +1,36 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { EnvironmentConfig, StateConfig } from '@platform/config';
 import { s3StateKey } from '@platform/core';
-import { S3Store } from '@platform/store';
-import { runtimeStoreFromEnv } from '@platform/deploy';
-import { UsageError } from '@platform/workspace';
-
-/** Google Cloud Storage's S3-compatible (XML API) endpoint; it takes HMAC keys as AWS credentials. */
-export const GCS_INTEROPERABILITY_ENDPOINT = 'https://storage.googleapis.com';
+import { GcsStore, S3Store } from '@platform/store';
+import { runtimeGcsStoreFromEnv, runtimeStoreFromEnv } from '@platform/deploy';
 
 /**
  * An object store over an environment's state bucket (no prefix: keys are the engine's own, e.g.
- * `stacks/network/terraform.tfstate`). Call `destroy()` on it when done.
+ * `stacks/network/terraform.tfstate`). Call `destroy()` on an S3 one when done.
  *
+ * - `backend: gcs`: a {@link GcsStore} over the Cloud Storage JSON API, the native client with
+ *   object generations (snapshots record them, restores write with `ifGenerationMatch`). The
+ *   endpoint is `state.endpoint` when configured, PLATFORM_STATE_ENDPOINT when it is `runtime` (an
+ *   emulator, see `runtimeGcsStoreFromEnv`), else Cloud Storage itself with Application Default
+ *   Credentials; the project is GOOGLE_CLOUD_PROJECT, else the environment's.
  * - `backend: s3` with `endpoint: runtime`: `PLATFORM_STATE_ENDPOINT`, `AWS_ACCESS_KEY_ID` and
  *   `AWS_SECRET_ACCESS_KEY`, all required (as for the engine, see `runtimeStoreFromEnv`).
  * - `backend: s3` with an explicit endpoint: that endpoint; without one, AWS S3 in `state.region`.
  *   Credentials are `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` from `env` when both are set, else
- *   the SDK's standard chain (profile, SSO, instance metadata).
- * - `backend: gcs`: the GCS interoperability endpoint {@link GCS_INTEROPERABILITY_ENDPOINT} with
- *   an HMAC key of an account that may read and write the bucket, given as `AWS_ACCESS_KEY_ID`/
- *   `AWS_SECRET_ACCESS_KEY` (required); the signing region is `AWS_REGION`, else `auto`. This path
- *   is not exercised by the tests (no GCS here).
- *
- * Every endpoint other than AWS S3 itself is addressed path-style.
+ *   the SDK's standard chain (profile, SSO, instance metadata). Every endpoint other than AWS S3
+ *   itself is addressed path-style.
  */
-export function openStateStore(environment: EnvironmentConfig, env: NodeJS.ProcessEnv = process.env): S3Store {
+export function openStateStore(environment: EnvironmentConfig, env: NodeJS.ProcessEnv = process.env): S3Store | GcsStore {
   const state = environment.state;
-  const keys = staticCredentials(env);
   if (state.backend === 'gcs') {
-    if (!keys) {
-      throw new UsageError(
-        `environment '${environment.name}' keeps state in the GCS bucket '${state.bucket}', read here through ` +
-          `${GCS_INTEROPERABILITY_ENDPOINT}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to an HMAC key ` +
-          '(Cloud Storage > Settings > Interoperability) of an account that may read and write the bucket',
-      );
-    }
-    return new S3Store({ client: stateClient(nonEmpty(env.AWS_REGION) ?? 'auto', GCS_INTEROPERABILITY_ENDPOINT, keys), bucket: state.bucket });
+    const endpoint = state.endpoint === 'runtime' ? runtimeGcsStoreFromEnv(environment, env)!.endpoint : state.endpoint;
+    return new GcsStore({
+      bucket: state.bucket,
+      ...(endpoint ? { apiEndpoint: endpoint } : {}),
+      projectId: nonEmpty(env.GOOGLE_CLOUD_PROJECT) ?? environment.project,
+    });
   }
+  const keys = staticCredentials(env);
   const runtime = runtimeStoreFromEnv(environment, env);
   if (runtime) {
     return new S3Store({

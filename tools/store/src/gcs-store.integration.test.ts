@@ -219,6 +219,33 @@ describe('GcsStore failures', () => {
 });
 
 describe('GcsStore on the emulator', () => {
+  it('reads an object with the generation its bytes belong to, and none for a missing key', async () => {
+    const store = new GcsStore({ bucket: BUCKET, prefix: 'generations-read', apiEndpoint: emulator!.endpoint });
+    await store.put('state', bytes('one'));
+    const first = (await store.getWithGeneration('state'))!;
+    await store.put('state', bytes('two'));
+    const second = (await store.getWithGeneration('state'))!;
+    expect([text(first.body), text(second.body)]).toEqual(['one', 'two']);
+    expect(first.generation).toMatch(/^\d+$/);
+    expect(BigInt(second.generation) > BigInt(first.generation)).toBe(true);
+    expect(await store.getWithGeneration('missing')).toBeUndefined();
+  });
+
+  it('writes only over the generation it names: a write that lost to another is refused and changes nothing', async () => {
+    const store = new GcsStore({ bucket: BUCKET, prefix: 'generations-write', apiEndpoint: emulator!.endpoint });
+    await store.put('state', bytes('original'));
+    const seen = (await store.getWithGeneration('state'))!.generation;
+    await store.put('state', bytes('someone else'));
+
+    expect(await store.putIfGeneration('state', bytes('stale restore'), seen)).toEqual({ written: false });
+    expect(text(await store.get('state'))).toBe('someone else');
+
+    const current = (await store.getWithGeneration('state'))!.generation;
+    expect(await store.putIfGeneration('state', bytes('restore'), current)).toEqual({ written: true });
+    expect(text(await store.get('state'))).toBe('restore');
+    await expect(store.putIfGeneration('state', bytes('x'), '0')).rejects.toThrow(/invalid GCS object generation '0'/);
+  });
+
   it('writes a 10 MB object (a resumable upload) only once with ifAbsent, keeping the first bytes', async () => {
     const store = new GcsStore({ bucket: BUCKET, prefix: 'large', apiEndpoint: emulator!.endpoint });
     const body = Uint8Array.from({ length: 10 * 1024 * 1024 }, (_, i) => (i * 7919 + 13) % 251);

@@ -125,6 +125,17 @@ export class GcsStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array, options: { readonly ifAbsent?: boolean } = {}): Promise<{ readonly written: boolean }> {
+    return this.write(key, body, options.ifAbsent ? 0 : undefined);
+  }
+
+  /** Writes only if the object's generation is still `generation` (ifGenerationMatch); false when another write came first. */
+  async putIfGeneration(key: string, body: Uint8Array, generation: string): Promise<{ readonly written: boolean }> {
+    if (!/^[1-9]\d*$/.test(generation)) throw new UsageError(`invalid GCS object generation '${generation}' for '${key}' in ${this.location}: a positive whole number`);
+    return this.write(key, body, Number(generation));
+  }
+
+  /** A write with `ifGenerationMatch` when given (0: only if absent). */
+  private async write(key: string, body: Uint8Array, ifGenerationMatch: number | undefined): Promise<{ readonly written: boolean }> {
     const file = this.file(key);
     const writeId = randomUUID();
     try {
@@ -133,12 +144,42 @@ export class GcsStore implements ObjectStore {
         contentType: 'application/octet-stream',
         metadata: { metadata: { [GCS_WRITE_ID_METADATA]: writeId } },
         timeout: this.timeout,
-        ...(options.ifAbsent ? { preconditionOpts: { ifGenerationMatch: 0 } } : {}),
+        ...(ifGenerationMatch !== undefined ? { preconditionOpts: { ifGenerationMatch } } : {}),
       });
       return { written: true };
     } catch (error) {
-      if (options.ifAbsent && statusOf(error) === 412) return { written: await this.isOwnWrite(key, file, writeId) };
+      if (ifGenerationMatch !== undefined && statusOf(error) === 412) return { written: await this.isOwnWrite(key, file, writeId) };
       throw this.describe('put', key, error);
+    }
+  }
+
+  /**
+   * The object's bytes and their generation: the metadata names the live generation, and that
+   * very generation is downloaded, so a write in between cannot pair one generation's number with
+   * another's bytes (it is read again instead).
+   */
+  async getWithGeneration(key: string): Promise<{ readonly body: Uint8Array; readonly generation: string } | undefined> {
+    const file = this.file(key);
+    for (let attempt = 1; ; attempt++) {
+      let generation: string;
+      try {
+        const [metadata] = await file.getMetadata();
+        generation = String(metadata.generation);
+      } catch (error) {
+        if (statusOf(error) === 404) {
+          await this.assertBucketExists('get', key);
+          return undefined;
+        }
+        throw this.describe('get', key, error);
+      }
+      try {
+        const [bytes] = await this.bucket.file(file.name, { generation: Number(generation) }).download();
+        return { body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), generation };
+      } catch (error) {
+        // Replaced (or deleted) between the two calls: that generation is gone; read the new one.
+        if (statusOf(error) === 404 && attempt < 5) continue;
+        throw this.describe('get', key, error);
+      }
     }
   }
 

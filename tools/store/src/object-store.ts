@@ -22,6 +22,16 @@ export interface ObjectStore {
    * that only ever add (artifacts, records, reports) need not offer it.
    */
   delete?(key: string): Promise<void>;
+  /**
+   * Stores whose objects carry generations (Cloud Storage): the object's bytes together with the
+   * generation they belong to, read consistently; undefined when there is none.
+   */
+  getWithGeneration?(key: string): Promise<{ readonly body: Uint8Array; readonly generation: string } | undefined>;
+  /**
+   * Writes an object only if its current generation is `generation` (compare-and-swap); a write
+   * that lost to another returns `{ written: false }`.
+   */
+  putIfGeneration?(key: string, body: Uint8Array, generation: string): Promise<{ readonly written: boolean }>;
 }
 
 /** Keys are relative, slash-separated, without `.`/`..` segments or empty parts. */

@@ -74,7 +74,7 @@ describe('state backup and restore against the local S3 server', () => {
   });
 
   it('backs up, refuses while locked and a tampered snapshot, then restores overwritten, lost and extra states', async () => {
-    const state = openStateStore(loadEnvironment(workspace.root, 's3-env'), env);
+    const state = openStateStore(loadEnvironment(workspace.root, 's3-env'), env) as S3Store;
     const backup = new S3Store({ client: s3ClientFor(server), bucket: BACKUP_BUCKET, prefix: 'library' });
     try {
       // Given app and base applied, edge never applied.

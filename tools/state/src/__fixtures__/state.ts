@@ -55,7 +55,8 @@ export interface TestWorkspace {
 /**
  * A workspace with stacks/<stack>/package.json for {@link STACKS} and three environments:
  * `s3-env` (S3 backend, runtime endpoint, bucket `fixture-state`, prefix `stacks`),
- * `other-env` (same bucket, prefix `other`) and `gcs-env` (GCS backend, prefix `tf`).
+ * `other-env` (same bucket, prefix `other`), `gcs-env` (GCS backend, prefix `tf`) and
+ * `gcs-emulated` (GCS backend at a runtime endpoint, prefix `emulated`).
  */
 export function makeWorkspace(): TestWorkspace {
   const root = mkdtempSync(join(tmpdir(), 'state-backup-'));
@@ -67,6 +68,7 @@ export function makeWorkspace(): TestWorkspace {
     's3-env': '  backend: s3\n  bucket: fixture-state\n  prefix: stacks\n  endpoint: runtime',
     'other-env': '  backend: s3\n  bucket: fixture-state\n  prefix: other\n  endpoint: runtime',
     'gcs-env': '  backend: gcs\n  bucket: fixture-gcs-state\n  prefix: tf',
+    'gcs-emulated': '  backend: gcs\n  bucket: fixture-gcs-state\n  prefix: emulated\n  endpoint: runtime',
   };
   for (const [name, state] of Object.entries(environments)) {
     mkdirSync(join(root, 'environments', name), { recursive: true });
