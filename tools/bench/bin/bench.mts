@@ -6,12 +6,13 @@ import { runAffectedBenchmark } from '../src/affected-bench';
 import { runDriftBenchmark } from '../src/drift-bench';
 import { runDrillBenchmark } from '../src/drill-bench';
 import { runEngineBenchmark } from '../src/engine-bench';
+import { runStoreBenchmark } from '../src/store-bench';
 import { runSynthBenchmark } from '../src/synth-bench';
 
-const PARTS = ['synth', 'engine', 'affected', 'drift', 'drill'] as const;
+const PARTS = ['synth', 'engine', 'store', 'affected', 'drift', 'drill'] as const;
 
 const program = new Command('bench')
-  .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), change detection, the drift check and the drill.')
+  .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), the artifact stores, change detection, the drift check and the drill.')
   .option('--runs <n>', 'repetitions of each synth measurement (the median is reported)', '3')
   .option('--only <part>', `${PARTS.join(', ')} (default: all)`)
   .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
@@ -32,6 +33,10 @@ const program = new Command('bench')
     if (wanted('engine')) {
       log('');
       await runEngineBenchmark({ workspaceRoot, cold: options.cold === true, log });
+    }
+    if (wanted('store')) {
+      log('');
+      await runStoreBenchmark({ workspaceRoot, runs, log });
     }
     if (wanted('affected')) {
       log('');
