@@ -275,7 +275,10 @@ describe('GCS emulator lifecycle', () => {
 
     expect(isRunning(server.pid)).toBe(false);
     expect(await tcpConnect('127.0.0.1', server.port)).toBe('refused');
-    expect(await server.exited).toMatchObject({ code: 0 });
+    // Stopped by SIGTERM within the grace period: a clean exit, or the signal itself when it
+    // lands before the emulator has installed its handler; never the SIGKILL after the grace.
+    const exit = await server.exited;
+    expect(exit.code === 0 || exit.signal === 'SIGTERM', JSON.stringify(exit)).toBe(true);
   });
 
   it('keeps filesystem objects across a restart on the same data dir, and removes a temporary one on stop', async () => {
