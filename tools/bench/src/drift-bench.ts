@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkEnvironmentDrift } from '@platform/drift';
-import { applyStack, destroyStack } from '@platform/deploy';
-import { engineWorkdir } from '@platform/deploy';
-import { dependencyLayers, readStackGraph } from '@platform/workspace';
-import { markdownTable } from '@platform/workspace';
+import { applyStack, destroyStack, engineWorkdir } from '@platform/deploy';
+import { dependencyLayers, markdownTable, readStackGraph } from '@platform/workspace';
 import { runSynth } from '@platform/synth';
 import { withFixtureStateServer } from '@platform/fixture-estate';
 import { median, seconds } from './timing';

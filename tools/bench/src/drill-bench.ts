@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDirectoryStore } from '@platform/store';
 import { removeWorkspaceCopy } from '@platform/testing';
-import { runDrill } from '@platform/drill';
-import { DRILL_PHASES, type DrillReport } from '@platform/drill';
+import { DRILL_PHASES, type DrillReport, runDrill } from '@platform/drill';
 import { ExternalError, markdownTable } from '@platform/workspace';
-import { FIXTURE_ESTATE, releaseFixtureEstate } from '@platform/fixture-estate';
-import { withFixtureStateServer } from '@platform/fixture-estate';
+import { FIXTURE_ESTATE, releaseFixtureEstate, withFixtureStateServer } from '@platform/fixture-estate';
 import { median } from './timing';
 
 /**

@@ -1,8 +1,7 @@
 import { listEnvironments } from '@platform/config';
 import { $ } from 'zx';
-import { markdownTable } from '@platform/workspace';
+import { listStacks, markdownTable } from '@platform/workspace';
 import { median, seconds as timed } from './timing';
-import { listStacks } from '@platform/workspace';
 
 export interface Measurement {
   readonly name: string;

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { markdownTable } from '@platform/workspace';
+import { markdownTable, readStackGraph } from '@platform/workspace';
 import { candidateStacks, changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
 import { blastRadius, renderBlastRadius } from './blast-radius';
-import { readStackGraph } from '@platform/workspace';
 import { diffOutputHashes, readOutputHashes, synthesizeAt, type OutputHashes } from './output-hashes';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);

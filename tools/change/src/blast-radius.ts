@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dependencyLayers, readStackGraph } from '@platform/workspace';
-import { markdownTable } from '@platform/workspace';
+import { dependencyLayers, markdownTable, readStackGraph } from '@platform/workspace';
 import { candidateStacks, changedFiles, narrowAffected, plainAffectedStacks, type AffectedStack } from './effective-affected';
 import { diffOutputHashes, onlyStacks, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
 import { diffResources, type ResourceChange } from './resource-diff';

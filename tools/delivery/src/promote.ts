@@ -1,10 +1,8 @@
 import semver from 'semver';
 import { loadAllEnvironments, type EnvironmentConfig } from '@platform/config';
 import { fetchArtifact, manifestBytes, sha256Hex, type ObjectStore } from '@platform/store';
-import { openStackEngine, PLAN_FILE } from '@platform/deploy';
+import { openStackEngine, PLAN_FILE, readReleases, releasedStackOf, writeRelease } from '@platform/deploy';
 import { listRecords, writeRecord, type DeploymentRecord } from './records';
-import { releasedStackOf } from '@platform/deploy';
-import { readReleases, writeRelease } from '@platform/deploy';
 import { UsageError } from '@platform/workspace';
 
 export class PromotionGateError extends UsageError {

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import semver from 'semver';
 import { loadAllEnvironments, type EnvironmentConfig } from '@platform/config';
 import { listVersions, type ObjectStore } from '@platform/store';
-import { markdownTable } from '@platform/workspace';
-import { listStacks } from '@platform/workspace';
+import { listStacks, markdownTable } from '@platform/workspace';
 import { listRecords, type DeploymentRecord } from './records';
 import { readReleases } from '@platform/deploy';
 

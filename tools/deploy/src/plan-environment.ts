@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangeSummary } from '@platform/engine';
 import type { ReleasedStack } from './released-stack';
-import { dependencyLayers, readStackGraph } from '@platform/workspace';
-import { markdownTable } from '@platform/workspace';
+import { dependencyLayers, markdownTable, readStackGraph } from '@platform/workspace';
 import { openStackEngine, PLAN_FILE, savePlanJson } from './stack-engine';
 import { substituteUpstreams, UNKNOWN_PLACEHOLDER, type Knowledge, type PlannedOutput } from './upstream-substitution';
 

@@ -1,11 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { loadEnvironment } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
-import { InternalError, readStackGraph, UsageError } from '@platform/workspace';
-import { fetchReleasedStack, type ReleasedStack } from '@platform/deploy';
-import { readReleases } from '@platform/deploy';
-import { runGraph } from '@platform/workspace';
-import { runId } from '@platform/workspace';
+import { InternalError, readStackGraph, runGraph, runId, UsageError } from '@platform/workspace';
+import { fetchReleasedStack, readReleases, type ReleasedStack } from '@platform/deploy';
 import { driftOutcome, listDriftReports, withDriftAge, type DriftReport } from './drift-report';
 import { checkStackDrift, type StackDrift } from './stack-drift';
 

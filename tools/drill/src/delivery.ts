@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { requiredProviders } from '@platform/deploy';
-import { readReleases, releasesFile } from '@platform/deploy';
+import { readReleases, releasesFile, requiredProviders } from '@platform/deploy';
 import type { ReleasedStack } from '@platform/deploy';
 import { UsageError } from '@platform/workspace';
 

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import type { ObjectStore } from '@platform/store';
 import { publishArtifact } from '@platform/store';
 import { commitAll, copyWorkspaceAsRepository } from '@platform/testing';
-import { packageStack } from '@platform/delivery';
+import { packageStack, promote } from '@platform/delivery';
 import { dependencyLayers, InternalError, readStackGraph } from '@platform/workspace';
-import { promote } from '@platform/delivery';
 import { runSynth } from '@platform/synth';
 
 export const FIXTURE_ESTATE = 'tools/fixture-estate';

@@ -2,8 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { listEnvironments } from '@platform/config';
 import { synthesizeAllEnvironments, type StackSynthReport, type SynthFailure } from '@platform/synth';
-import { listStacks, synthOutputDir } from '@platform/workspace';
-import { markdownTable } from '@platform/workspace';
+import { listStacks, markdownTable, synthOutputDir } from '@platform/workspace';
 import { runNxTargets } from './nx';
 import { readTestResults, TEST_RESULTS_DIR, type TestTotals } from './test-results';
 
