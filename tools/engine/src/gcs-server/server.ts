@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pickFreePort } from '../s3-server/free-port';
+import { describeExit, killOnExit, spawnServerProcess, terminate, waitUntilHealthy, type ServerExit, type ServerProcess } from '../server-process';
 import { ExternalError, UsageError } from '@platform/workspace';
 
 /** The only address the emulator ever listens on. */
@@ -12,7 +11,6 @@ export const GCS_SERVER_HOST = '127.0.0.1';
 const HEALTH_PATH = '/_internal/healthcheck';
 /** The project buckets are created in; the emulator keeps no projects, any name does. */
 const PROJECT = 'local-emulator';
-const OUTPUT_LINES_KEPT = 40;
 const PORT_ATTEMPTS = 3;
 
 /**
@@ -51,12 +49,8 @@ export interface StartGcsServerOptions {
   readonly stopGraceMs?: number;
 }
 
-export interface GcsServerExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** Set when the process could not be started at all. */
-  readonly error?: Error;
-}
+/** How the emulator process ended. */
+export type GcsServerExit = ServerExit;
 
 export interface RunningGcsServer {
   /**
@@ -118,50 +112,12 @@ export function validateGcsServerOptions(options: Omit<StartGcsServerOptions, 'b
   }
 }
 
-/** Servers started by this process, killed on exit so a crashed test never leaves one running. */
-const live = new Set<{ child: ChildProcess; tempDataDir: string | undefined }>();
-let exitHandlerInstalled = false;
-
-function killAllOnExit(): void {
-  for (const entry of live) {
-    try {
-      entry.child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-    if (entry.tempDataDir) rmSync(entry.tempDataDir, { recursive: true, force: true });
-  }
-  live.clear();
-}
-
 /** The child's environment: ours, minus the FAKE_GCS_* variables fake-gcs-server reads as configuration. */
 function serverEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FAKE_GCS_')));
 }
 
-class OutputTail {
-  private readonly lines: string[] = [];
-  private partial = '';
-
-  push(chunk: Buffer): void {
-    const parts = (this.partial + chunk.toString('utf8')).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) if (line.trim()) this.lines.push(line);
-    if (this.lines.length > OUTPUT_LINES_KEPT) this.lines.splice(0, this.lines.length - OUTPUT_LINES_KEPT);
-  }
-
-  text(): string {
-    return [...this.lines, this.partial].filter((line) => line.trim()).join('\n') || '(no output)';
-  }
-}
-
-interface Spawned {
-  readonly child: ChildProcess;
-  readonly exited: Promise<GcsServerExit>;
-  readonly output: OutputTail;
-}
-
-function spawnServer(binary: string, port: number, backend: GcsServerBackend, dataDir: string | undefined): Spawned {
+function spawnServer(binary: string, port: number, backend: GcsServerBackend, dataDir: string | undefined): ServerProcess {
   const address = `${GCS_SERVER_HOST}:${port}`;
   const args = [
     '-scheme', 'http',
@@ -175,55 +131,7 @@ function spawnServer(binary: string, port: number, backend: GcsServerBackend, da
     ...(dataDir ? ['-filesystem-root', dataDir] : []),
     '-log-level', 'warn',
   ];
-  const child = spawn(binary, args, { env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = new OutputTail();
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-  const exited = new Promise<GcsServerExit>((resolveExit) => {
-    child.once('error', (error) => resolveExit({ code: null, signal: null, error }));
-    child.once('close', (code, signal) => resolveExit({ code, signal }));
-  });
-  return { child, exited, output };
-}
-
-function describeExit(exit: GcsServerExit): string {
-  if (exit.error) return `could not be started (${exit.error.message})`;
-  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-
-async function terminate(child: ChildProcess, exited: Promise<GcsServerExit>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
-    await exited;
-    return;
-  }
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls the health path until it answers 200, the process exits, or the time is up. */
-async function waitUntilReady(endpoint: string, spawned: Spawned, timeoutMs: number): Promise<'ready' | GcsServerExit | 'timeout'> {
-  let exit: GcsServerExit | undefined;
-  void spawned.exited.then((value) => (exit = value));
-  const deadline = Date.now() + timeoutMs;
-  let delay = 25;
-  while (Date.now() < deadline) {
-    if (exit) return exit;
-    try {
-      const response = await fetch(`${endpoint}${HEALTH_PATH}`, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      if (response.status === 200) return 'ready';
-    } catch {
-      // not listening yet
-    }
-    await sleep(delay);
-    delay = Math.min(delay * 2, 250);
-  }
-  return exit ?? 'timeout';
+  return spawnServerProcess(binary, args, serverEnv());
 }
 
 /** Creates the buckets through the JSON API; one that exists already (a reused data dir) is kept. */
@@ -277,33 +185,28 @@ export async function startGcsServer(options: StartGcsServerOptions): Promise<Ru
     }
   }
 
-  if (!exitHandlerInstalled) {
-    process.on('exit', killAllOnExit);
-    exitHandlerInstalled = true;
-  }
   const pickPort = !options.port;
 
   for (let attempt = 1; ; attempt++) {
     const port = pickPort ? await pickFreePort(GCS_SERVER_HOST) : options.port!;
     const endpoint = `http://${GCS_SERVER_HOST}:${port}`;
     const spawned = spawnServer(options.binary, port, backend, dataDir);
-    const entry = { child: spawned.child, tempDataDir };
-    live.add(entry);
+    const forget = killOnExit(spawned.child, tempDataDir);
     const giveUp = async (message: string): Promise<never> => {
-      await terminate(spawned.child, spawned.exited, graceMs);
-      live.delete(entry);
+      await terminate(spawned, graceMs);
+      forget();
       removeTempDataDir();
       throw new GcsServerStartError(`${message}\nlast output of the server:\n${spawned.output.text()}`);
     };
 
-    const outcome = await waitUntilReady(endpoint, spawned, readyTimeoutMs);
+    const outcome = await waitUntilHealthy(`${endpoint}${HEALTH_PATH}`, spawned, readyTimeoutMs);
     if (outcome === 'timeout') {
       return giveUp(`the GCS emulator on ${GCS_SERVER_HOST}:${port} did not answer within ${readyTimeoutMs} ms`);
     }
     if (outcome !== 'ready') {
       const inUse = /address already in use/i.test(spawned.output.text());
       if (inUse && pickPort && attempt < PORT_ATTEMPTS) {
-        live.delete(entry);
+        forget();
         continue;
       }
       return giveUp(`the GCS emulator on ${GCS_SERVER_HOST}:${port} ${describeExit(outcome)} before it was ready${inUse ? ` (${GCS_SERVER_HOST}:${port} is already in use)` : ''}`);
@@ -322,8 +225,8 @@ export async function startGcsServer(options: StartGcsServerOptions): Promise<Ru
       outputTail: () => spawned.output.text(),
       stop: () =>
         (stopping ??= (async () => {
-          await terminate(spawned.child, spawned.exited, graceMs);
-          live.delete(entry);
+          await terminate(spawned, graceMs);
+          forget();
           removeTempDataDir();
         })()),
     };

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { describeExit, killOnExit, spawnServerProcess, terminate, waitUntilHealthy, type ServerExit, type ServerProcess } from '../server-process';
 import { pickFreePort } from './free-port';
 import { s3ClientFor, type S3Connection } from './s3-client';
 import { ExternalError } from '@platform/workspace';
@@ -17,7 +16,6 @@ const HEALTH_PATH = '/_health';
 /** Inside a data dir: the gateway root (one directory per bucket) and the version store. */
 const ROOT_SUBDIR = 'buckets';
 const VERSIONS_SUBDIR = 'versions';
-const OUTPUT_LINES_KEPT = 40;
 const PORT_ATTEMPTS = 3;
 
 export interface StartS3ServerOptions {
@@ -50,12 +48,8 @@ export interface StartS3ServerOptions {
   readonly stopGraceMs?: number;
 }
 
-export interface S3ServerExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** Set when the process could not be started at all. */
-  readonly error?: Error;
-}
+/** How the server process ended. */
+export type S3ServerExit = ServerExit;
 
 export interface RunningS3Server extends S3Connection {
   /** `http://127.0.0.1:<port>` (path-style addressing). */
@@ -112,22 +106,6 @@ export function validateS3ServerOptions(options: Omit<StartS3ServerOptions, 'bin
   }
 }
 
-/** Servers started by this process, killed on exit so a crashed test never leaves one running. */
-const live = new Set<{ child: ChildProcess; tempDataDir: string | undefined }>();
-let exitHandlerInstalled = false;
-
-function killAllOnExit(): void {
-  for (const entry of live) {
-    try {
-      entry.child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-    if (entry.tempDataDir) rmSync(entry.tempDataDir, { recursive: true, force: true });
-  }
-  live.clear();
-}
-
 /** The child's environment: ours, minus anything versitygw would read as configuration. */
 function serverEnv(accessKey: string, secretKey: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -140,31 +118,7 @@ function serverEnv(accessKey: string, secretKey: string): NodeJS.ProcessEnv {
   return env;
 }
 
-class OutputTail {
-  private readonly lines: string[] = [];
-  private partial = '';
-
-  push(chunk: Buffer): void {
-    const parts = (this.partial + chunk.toString('utf8')).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) if (line.trim()) this.lines.push(line);
-    if (this.lines.length > OUTPUT_LINES_KEPT) this.lines.splice(0, this.lines.length - OUTPUT_LINES_KEPT);
-  }
-
-  text(secrets: readonly string[]): string {
-    let text = [...this.lines, this.partial].filter((line) => line.trim()).join('\n');
-    for (const secret of secrets) text = text.split(secret).join('***');
-    return text || '(no output)';
-  }
-}
-
-interface Spawned {
-  readonly child: ChildProcess;
-  readonly exited: Promise<S3ServerExit>;
-  readonly output: OutputTail;
-}
-
-function spawnServer(binary: string, port: number, rootDir: string, versionsDir: string | undefined, env: NodeJS.ProcessEnv): Spawned {
+function spawnServer(binary: string, port: number, rootDir: string, versionsDir: string | undefined, env: NodeJS.ProcessEnv): ServerProcess {
   const args = [
     '--port', `${S3_SERVER_HOST}:${port}`,
     '--region', S3_SERVER_REGION,
@@ -174,55 +128,7 @@ function spawnServer(binary: string, port: number, rootDir: string, versionsDir:
     ...(versionsDir ? ['--versioning-dir', versionsDir] : []),
     rootDir,
   ];
-  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = new OutputTail();
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-  const exited = new Promise<S3ServerExit>((resolveExit) => {
-    child.once('error', (error) => resolveExit({ code: null, signal: null, error }));
-    child.once('close', (code, signal) => resolveExit({ code, signal }));
-  });
-  return { child, exited, output };
-}
-
-function describeExit(exit: S3ServerExit): string {
-  if (exit.error) return `could not be started (${exit.error.message})`;
-  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-
-async function terminate(child: ChildProcess, exited: Promise<S3ServerExit>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
-    await exited;
-    return;
-  }
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls the health path until it answers 200, the process exits, or the time is up. */
-async function waitUntilReady(endpoint: string, spawned: Spawned, timeoutMs: number): Promise<'ready' | S3ServerExit | 'timeout'> {
-  let exit: S3ServerExit | undefined;
-  void spawned.exited.then((value) => (exit = value));
-  const deadline = Date.now() + timeoutMs;
-  let delay = 25;
-  while (Date.now() < deadline) {
-    if (exit) return exit;
-    try {
-      const response = await fetch(`${endpoint}${HEALTH_PATH}`, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      if (response.status === 200) return 'ready';
-    } catch {
-      // not listening yet
-    }
-    await sleep(delay);
-    delay = Math.min(delay * 2, 250);
-  }
-  return exit ?? 'timeout';
+  return spawnServerProcess(binary, args, env);
 }
 
 /** `HTTP 403 AccessDenied: <message>` for an S3 error reply, the plain message otherwise (e.g. a refused connection). */
@@ -292,10 +198,6 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
     throw new S3ServerStartError(`cannot prepare the data dir ${dataDir}: ${(error as Error).message}`);
   }
 
-  if (!exitHandlerInstalled) {
-    process.on('exit', killAllOnExit);
-    exitHandlerInstalled = true;
-  }
   const env = serverEnv(accessKey, secretKey);
   const pickPort = !options.port;
 
@@ -303,23 +205,22 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
     const port = pickPort ? await pickFreePort(S3_SERVER_HOST) : options.port!;
     const endpoint = `http://${S3_SERVER_HOST}:${port}`;
     const spawned = spawnServer(options.binary, port, rootDir, versionsDir, env);
-    const entry = { child: spawned.child, tempDataDir };
-    live.add(entry);
+    const forget = killOnExit(spawned.child, tempDataDir);
     const giveUp = async (message: string): Promise<never> => {
-      await terminate(spawned.child, spawned.exited, graceMs);
-      live.delete(entry);
+      await terminate(spawned, graceMs);
+      forget();
       removeTempDataDir();
       throw new S3ServerStartError(`${message}\nlast output of the server:\n${spawned.output.text([secretKey])}`);
     };
 
-    const outcome = await waitUntilReady(endpoint, spawned, readyTimeoutMs);
+    const outcome = await waitUntilHealthy(`${endpoint}${HEALTH_PATH}`, spawned, readyTimeoutMs);
     if (outcome === 'timeout') {
       return giveUp(`the S3 server on ${S3_SERVER_HOST}:${port} did not answer within ${readyTimeoutMs} ms`);
     }
     if (outcome !== 'ready') {
       const inUse = /address already in use/i.test(spawned.output.text([]));
       if (inUse && pickPort && attempt < PORT_ATTEMPTS) {
-        live.delete(entry);
+        forget();
         continue;
       }
       const hint = /xattr/i.test(spawned.output.text([]))
@@ -344,8 +245,8 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
       outputTail: () => spawned.output.text([secretKey]),
       stop: () =>
         (stopping ??= (async () => {
-          await terminate(spawned.child, spawned.exited, graceMs);
-          live.delete(entry);
+          await terminate(spawned, graceMs);
+          forget();
           removeTempDataDir();
         })()),
     };
