@@ -22,12 +22,18 @@ export interface ProviderNetworkMirrorOptions {
   readonly tls: { readonly key: string; readonly cert: string };
   /** Serve other bytes than the ones the index announces for these archive names (a tampered mirror). */
   readonly tamperWith?: (archive: string) => boolean;
+  /**
+   * Other platforms to announce, e.g. darwin_arm64, for tests of locking (`tofu providers lock
+   * -platform=…` hashes archives, never runs them): their archives hold this platform's binary
+   * under that platform's name. @default - this platform only
+   */
+  readonly extraPlatforms?: readonly string[];
 }
 
 export interface RunningProviderNetworkMirror {
   /** Base URL of the mirror, ending in '/', as `network_mirror { url }` takes it. */
   readonly url: string;
-  /** The `zh:` hash (SHA-256 of the zip) of each archive it serves, by `<source> <version>`. */
+  /** The `zh:` hash (SHA-256 of the zip) of each archive it serves, by `<source> <version>` (and ` <platform>` for the extra platforms). */
   readonly zipHashes: ReadonlyMap<string, string>;
   /** Paths requested so far, in order. */
   readonly requests: readonly string[];
@@ -47,10 +53,11 @@ function zipBinary(name: string, content: Uint8Array): Uint8Array {
   return zipSync({ [name]: [content, { attrs: 0o100755 << 16, os: 3, mtime: new Date('2020-01-01T00:00:00Z') }] });
 }
 
-function zipProvider(mirrorDir: string, provider: MirroredProvider): Archive {
+function zipProvider(mirrorDir: string, provider: MirroredProvider, platform: string): Archive {
   const binary = providerBinaryPath(mirrorDir, REGISTRY_HOSTS[0], provider.source, provider.version);
   const type = provider.source.split('/')[1]!;
-  const content = readFileSync(binary);
+  // A stand-in for another platform differs in its name, so its zip (and zh: hash) differs too.
+  const content = platform === targetPlatform() ? readFileSync(binary) : Buffer.concat([readFileSync(binary), Buffer.from(`\n${platform}\n`)]);
   const bytes = zipBinary(basename(binary), content);
   const tampered = () => {
     const changed = Uint8Array.from(content);
@@ -58,7 +65,7 @@ function zipProvider(mirrorDir: string, provider: MirroredProvider): Archive {
     changed[middle] = changed[middle]! ^ 0xff;
     return zipBinary(basename(binary), changed);
   };
-  return { name: `terraform-provider-${type}_${provider.version}_${targetPlatform()}.zip`, bytes, tampered, zh: `zh:${createHash('sha256').update(bytes).digest('hex')}` };
+  return { name: `terraform-provider-${type}_${provider.version}_${platform}.zip`, bytes, tampered, zh: `zh:${createHash('sha256').update(bytes).digest('hex')}` };
 }
 
 /**
@@ -68,16 +75,21 @@ function zipProvider(mirrorDir: string, provider: MirroredProvider): Archive {
  */
 export async function startProviderNetworkMirror(options: ProviderNetworkMirrorOptions): Promise<RunningProviderNetworkMirror> {
   const archives = new Map<string, Archive>();
-  const byVersionFile = new Map<string, { version: string; archive: Archive }>();
+  const byVersionFile = new Map<string, { version: string; archives: Map<string, Archive> }>();
   const versionsByType = new Map<string, string[]>();
   const zipHashes = new Map<string, string>();
+  const platforms = [targetPlatform(), ...(options.extraPlatforms ?? []).filter((p) => p !== targetPlatform())];
   for (const provider of options.providers) {
-    const archive = zipProvider(options.mirrorDir, provider);
-    archives.set(archive.name, archive);
-    zipHashes.set(`${provider.source} ${provider.version}`, archive.zh);
+    const perPlatform = new Map<string, Archive>();
+    for (const platform of platforms) {
+      const archive = zipProvider(options.mirrorDir, provider, platform);
+      archives.set(archive.name, archive);
+      perPlatform.set(platform, archive);
+      zipHashes.set(platform === targetPlatform() ? `${provider.source} ${provider.version}` : `${provider.source} ${provider.version} ${platform}`, archive.zh);
+    }
     for (const host of REGISTRY_HOSTS) {
       const dir = `/${host}/${provider.source}`;
-      byVersionFile.set(`${dir}/${provider.version}.json`, { version: provider.version, archive });
+      byVersionFile.set(`${dir}/${provider.version}.json`, { version: provider.version, archives: perPlatform });
       versionsByType.set(dir, [...(versionsByType.get(dir) ?? []), provider.version]);
     }
   }
@@ -96,8 +108,8 @@ export async function startProviderNetworkMirror(options: ProviderNetworkMirrorO
     }
     const version = byVersionFile.get(path);
     if (version) {
-      const { archive } = version;
-      return send(response, 200, JSON.stringify({ archives: { [targetPlatform()]: { url: archive.name, hashes: [archive.zh] } } }), 'application/json');
+      const listed = Object.fromEntries([...version.archives].map(([platform, archive]) => [platform, { url: archive.name, hashes: [archive.zh] }]));
+      return send(response, 200, JSON.stringify({ archives: listed }), 'application/json');
     }
     const archive = archives.get(basename(path));
     if (archive) {
