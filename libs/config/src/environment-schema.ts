@@ -26,6 +26,15 @@ const bucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lowercase letters, digits, dots, _ or -');
 
+/**
+ * Where the state snapshots of the environment go by default (`state-backup`, `state-restore`,
+ * `state-snapshots`): a versioned bucket apart from the state bucket.
+ */
+const backupStore = z
+  .string()
+  .regex(/^(gs|s3):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[a-z0-9._/-]*)?$/, 'must be gs://<bucket>[/<prefix>] or s3://<bucket>[/<prefix>]')
+  .optional();
+
 const gcsState = z.strictObject({
   backend: z.literal('gcs'),
   bucket: bucketName,
@@ -42,6 +51,7 @@ const gcsState = z.strictObject({
     .string()
     .refine((value) => value === 'runtime' || /^https:\/\/[^/\s]+(\/[^\s]*)?\/storage\/v1\/$/.test(value), "must be an https URL ending in '/storage/v1/' or 'runtime'")
     .optional(),
+  backups: backupStore,
 });
 
 const s3State = z.strictObject({
@@ -59,6 +69,7 @@ const s3State = z.strictObject({
   endpoint: z
     .union([z.url({ protocol: /^https?$/ }), z.literal('runtime')], { error: "must be an http(s) URL or 'runtime'" })
     .optional(),
+  backups: backupStore,
 });
 
 export const environmentSchema = z.strictObject({

@@ -60,6 +60,7 @@ describe('environment configuration', () => {
     ['an unknown key', `${VALID}colour: blue\n`, /environment\.yaml:10 colour is not a known setting/],
     ['a missing key', VALID.replace('region: europe-west1\n', ''), /environment\.yaml:\d+ region is required \(string\)/],
     ['an unknown backend', VALID.replace('backend: gcs', 'backend: azurerm'), /state\.backend must have backend 'gcs'/],
+    ['a backup store that is not a bucket URL', VALID.replace('backend: gcs', 'backend: gcs\n  backups: /var/backups'), /state\.backups must be gs:\/\/<bucket>\[\/<prefix>\] or s3:\/\/<bucket>\[\/<prefix>\]/],
     ['a plain-http Cloud Storage endpoint', VALID.replace('backend: gcs', 'backend: gcs\n  endpoint: http://storage.example/storage/v1/'), /state\.endpoint must be an https URL ending in '\/storage\/v1\/' or 'runtime'/],
     ['a bad tier', VALID.replace('tier: development', 'tier: prod'), /environment\.yaml:3 tier Invalid option.*got "prod"/],
     ['a label key with capitals', `${VALID}labels:\n  CostCenter: x\n`, /environment\.yaml:11 labels\.CostCenter has an invalid key: must be a GCP label key/],

@@ -14,8 +14,10 @@ describe('bootstrap stack', () => {
   });
 
   describe.each(environments)('in %s', (env, stack) => {
+    const stateBucket = () => Object.values(stack.resourcesOf('google_storage_bucket')).find((b) => !String(b.name).endsWith('-backups'))!;
+
     it('creates the state bucket named by the environment config, versioned, private and CMEK-encrypted', () => {
-      const bucket = stack.single('google_storage_bucket');
+      const bucket = stateBucket();
       expect(bucket).toMatchObject({
         uniform_bucket_level_access: true,
         public_access_prevention: 'enforced',
@@ -28,7 +30,7 @@ describe('bootstrap stack', () => {
     it('lets the storage service agent use the state key, and waits for that grant', () => {
       const grant = stack.single('google_kms_crypto_key_iam_member');
       expect(grant.member).toMatch(/^serviceAccount:service-\d+@gs-project-accounts\.iam\.gserviceaccount\.com$/);
-      expect(stack.single('google_storage_bucket').depends_on).toEqual([expect.stringMatching(/^google_kms_crypto_key_iam_member\./)]);
+      for (const bucket of Object.values(stack.resourcesOf('google_storage_bucket'))) expect(bucket.depends_on).toEqual([expect.stringMatching(/^google_kms_crypto_key_iam_member\./)]);
     });
 
     it('rotates the state key', () => {
@@ -47,7 +49,22 @@ describe('bootstrap stack', () => {
 
   it('lets only the drill empty its bucket on destroy', () => {
     expect(stackIn('drill').single('google_storage_bucket').force_destroy).toBe(true);
-    for (const env of ['dev', 'staging', 'prod']) expect(stackIn(env).single('google_storage_bucket').force_destroy).toBe(false);
+    for (const env of ['dev', 'staging', 'prod']) {
+      for (const bucket of Object.values(stackIn(env).resourcesOf('google_storage_bucket'))) expect(bucket.force_destroy, `${env} ${String(bucket.name)}`).toBe(false);
+    }
+  });
+
+  it('creates the Cloud Storage bucket that state.backups names, apart from the state bucket and protected like it', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const buckets = Object.values(stackIn(env).resourcesOf('google_storage_bucket'));
+      const snapshots = buckets.find((b) => b.name === `acme-platform-${env}-tfstate-backups`);
+      const state = buckets.find((b) => b.name === `acme-platform-${env}-tfstate`)!;
+      expect(snapshots, env).toMatchObject({ versioning: { enabled: true }, public_access_prevention: 'enforced', uniform_bucket_level_access: true });
+      const { name: _snapshotsName, '//': _snapshotsMetadata, ...snapshotsSettings } = snapshots!;
+      const { name: _stateName, '//': _stateMetadata, ...stateSettings } = state;
+      expect(snapshotsSettings, 'the same protections as the state bucket').toEqual(stateSettings);
+    }
+    expect(Object.values(stackIn('drill').resourcesOf('google_storage_bucket')), 'no state.backups in the drill').toHaveLength(1);
   });
 });
 

@@ -6,11 +6,13 @@ import { bootstrapSettings, kmsLocationOf } from './settings';
 
 /**
  * The state bucket every other stack of the environment keeps its state in, encrypted with
- * its own key. Applied first, once, with local state that is then migrated into the bucket.
+ * its own key, and the bucket its state snapshots go to when `state.backups` names one in Cloud
+ * Storage (kept apart, so that losing one bucket never loses both). Applied first, once, with
+ * local state that is then migrated into the bucket.
  */
 export default defineStack({
   name: 'bootstrap',
-  description: 'State bucket and its KMS key.',
+  description: 'State bucket, state snapshot bucket and their KMS key.',
   settings: bootstrapSettings,
   build(stack, settings) {
     const env = stack.environment;
@@ -26,25 +28,30 @@ export default defineStack({
     });
     const keyGrant = stateKey.grantEncryptDecrypt(`serviceAccount:${stack.serviceAgent('gs-project-accounts')}`);
 
-    const bucket = new StorageBucket(stack, 'state-bucket', {
-      name: env.state.bucket,
-      location: settings.bucketLocation,
-      storageClass: 'STANDARD',
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: 'enforced',
-      versioning: { enabled: true },
-      encryption: { defaultKmsKeyName: stateKey.id },
-      softDeletePolicy: { retentionDurationSeconds: 7 * 86_400 },
-      lifecycleRule: [
-        {
-          action: { type: 'Delete' },
-          condition: { numNewerVersions: settings.retainedStateVersions, withState: 'ARCHIVED' },
-        },
-      ],
-      // Only a drill's throwaway bucket may be emptied on destroy.
-      forceDestroy: env.kind === 'drill',
-      dependsOn: [keyGrant],
-    });
+    // Both buckets: private, versioned, CMEK, deleted objects recoverable for a week, old versions pruned.
+    const protectedBucket = (id: string, name: string) =>
+      new StorageBucket(stack, id, {
+        name,
+        location: settings.bucketLocation,
+        storageClass: 'STANDARD',
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: 'enforced',
+        versioning: { enabled: true },
+        encryption: { defaultKmsKeyName: stateKey.id },
+        softDeletePolicy: { retentionDurationSeconds: 7 * 86_400 },
+        lifecycleRule: [
+          {
+            action: { type: 'Delete' },
+            condition: { numNewerVersions: settings.retainedStateVersions, withState: 'ARCHIVED' },
+          },
+        ],
+        // Only a drill's throwaway bucket may be emptied on destroy.
+        forceDestroy: env.kind === 'drill',
+        dependsOn: [keyGrant],
+      });
+    const bucket = protectedBucket('state-bucket', env.state.bucket);
+    const backups = /^gs:\/\/([^/]+)/.exec(env.state.backups ?? '')?.[1];
+    if (backups) protectedBucket('state-snapshot-bucket', backups);
 
     stack.publish(bootstrapContract, { stateBucket: bucket.name, stateKeyId: stateKey.id });
   },

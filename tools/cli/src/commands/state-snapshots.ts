@@ -10,9 +10,9 @@ export function registerStateSnapshots(program: Command, context: StateCommandCo
     .option('--from <spec>', storeHelp('backup'))
     .option('--json', 'print the manifests as JSON')
     .action(async (options: { env: string; from?: string; json?: boolean }) => {
-      const { listStateSnapshots, isAbsent } = await import('@platform/state');
+      const [{ listStateSnapshots, isAbsent }, { loadEnvironment }] = await Promise.all([import('@platform/state'), import('@platform/config')]);
       const root = await runtime.workspaceRoot();
-      const backup = await runtime.openBackupStore(options.from, root);
+      const backup = await runtime.openBackupStore(options.from, root, loadEnvironment(root, options.env));
       try {
         const snapshots = await listStateSnapshots(backup, options.env);
         if (options.json) {

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
 
-/** Where snapshots go when neither --to/--from nor PLATFORM_STATE_BACKUP names a store. */
+/** Where snapshots go when neither --to/--from, PLATFORM_STATE_BACKUP nor the environment's `state.backups` names a store. */
 export const DEFAULT_STATE_BACKUP_DIR = 'dist/state-backups';
 /** The variable that names the backup store: `s3://bucket/prefix` or a local directory. */
 export const STATE_BACKUP_VARIABLE = 'PLATFORM_STATE_BACKUP';
@@ -19,7 +19,8 @@ export interface StateCommandContext {
 export const ENV_OPTION = ['-e, --env <environment>', 'environment (a folder under environments/)'] as const;
 
 export const storeHelp = (flag: string) =>
-  `${flag} store: s3://bucket/prefix (PLATFORM_STORE_ENDPOINT for a non-AWS endpoint) or a local directory (default: $${STATE_BACKUP_VARIABLE} or ${DEFAULT_STATE_BACKUP_DIR})`;
+  `${flag} store: gs://bucket/prefix, s3://bucket/prefix (PLATFORM_STORE_ENDPOINT for a non-AWS endpoint) or a local directory ` +
+  `(default: $${STATE_BACKUP_VARIABLE}, else state.backups in the environment's environment.yaml, else ${DEFAULT_STATE_BACKUP_DIR})`;
 
 export interface StateStores {
   readonly root: string;
@@ -42,9 +43,12 @@ export class StateCommandRuntime {
     return this.context.workspaceRoot ?? (await import('@platform/workspace')).findWorkspaceRoot();
   }
 
-  async openBackupStore(spec: string | undefined, workspaceRoot: string): Promise<ObjectStore> {
+  /** The option's store, else $PLATFORM_STATE_BACKUP, else the environment's `state.backups`, else the local default. */
+  async openBackupStore(spec: string | undefined, workspaceRoot: string, environment?: EnvironmentConfig): Promise<ObjectStore> {
     const { openConfiguredStore } = await import('@platform/store');
-    return openConfiguredStore(workspaceRoot, spec, { variable: STATE_BACKUP_VARIABLE, defaultDir: DEFAULT_STATE_BACKUP_DIR, env: this.env });
+    const fromVariable = this.env[STATE_BACKUP_VARIABLE]?.trim();
+    const chosen = spec ?? (fromVariable ? undefined : environment?.state.backups);
+    return openConfiguredStore(workspaceRoot, chosen, { variable: STATE_BACKUP_VARIABLE, defaultDir: DEFAULT_STATE_BACKUP_DIR, env: this.env });
   }
 
   /** Opens the environment's state store and the backup store for `work`, and closes both after. */
@@ -56,7 +60,7 @@ export class StateCommandRuntime {
     const state = openStateStore(environment, this.env);
     let backup: ObjectStore | undefined;
     try {
-      backup = await this.openBackupStore(spec, root);
+      backup = await this.openBackupStore(spec, root, environment);
       await work({ root, environment, state, backup });
     } finally {
       closeStores(state, backup);

@@ -4,7 +4,9 @@ import { LocalDirectoryStore } from '@platform/store';
 import { Command } from 'commander';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { backupEnvironmentState } from '@platform/state';
+import { loadEnvironment } from '@platform/config';
 import { DEFAULT_STATE_BACKUP_DIR, registerStateCommands } from './state';
+import { StateCommandRuntime } from './state-stores';
 import { scratchSpace, tfstate, type TestWorkspace } from '@platform/state/testing';
 
 const scratch = scratchSpace();
@@ -73,6 +75,21 @@ describe('state-snapshots', () => {
 
     expect(printed[0]).toMatch(new RegExp(`^${id} `));
     expect(printed[1]).toMatch(/^20261122T100000Z-/);
+  });
+
+  it("takes the environment's state.backups when neither an option nor PLATFORM_STATE_BACKUP names a store", async () => {
+    const gcs = loadEnvironment(workspace.root, 'gcs-env');
+    const withBackups = { ...gcs, state: { ...gcs.state, backups: 'gs://acme-dev-tfstate-backups/snapshots' } } as typeof gcs;
+    const at = async (runtimeEnv: NodeJS.ProcessEnv, spec?: string) =>
+      (await new StateCommandRuntime({ workspaceRoot: workspace.root, env: runtimeEnv }).openBackupStore(spec, workspace.root, withBackups)).location;
+
+    expect(await at({})).toBe('gs://acme-dev-tfstate-backups/snapshots');
+    expect(await at({ PLATFORM_STATE_BACKUP: 'gs://from-variable/x' })).toBe('gs://from-variable/x');
+    expect(await at({ PLATFORM_STATE_BACKUP: 'gs://from-variable/x' }, 'gs://from-option/y')).toBe('gs://from-option/y');
+    expect(
+      (await new StateCommandRuntime({ workspaceRoot: workspace.root, env: {} }).openBackupStore(undefined, workspace.root, gcs)).location,
+      'no state.backups: the local default',
+    ).toBe(new LocalDirectoryStore(join(workspace.root, DEFAULT_STATE_BACKUP_DIR)).location);
   });
 
   it('says so when there is no snapshot', async () => {
