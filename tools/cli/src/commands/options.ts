@@ -1,6 +1,6 @@
 import { UsageError } from '@platform/workspace';
 
-export const STORE_OPTION_HELP = 's3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)';
+export const STORE_OPTION_HELP = 'gs://bucket/prefix, s3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)';
 
 /** A whole-number option of at least `min`, or a usage error naming the option. */
 export function wholeNumberOption(flag: string, value: string, min = 1): number {
