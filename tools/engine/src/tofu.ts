@@ -236,9 +236,14 @@ export class EngineRunner {
     return JSON.parse(result.stdout) as Record<string, { value: unknown; sensitive: boolean; type: unknown }>;
   }
 
-  /** Resource addresses in state (`state list`), empty when there is no state. */
+  /**
+   * Resource addresses in state (`state list`), empty only when the engine read the state and
+   * found none, or found no state at all; a state it could not read is an error, never empty.
+   */
   async stateAddresses(): Promise<string[]> {
     const result = await this.run(['state', 'list'], { okExitCodes: [0, 1] });
-    return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean) : [];
+    if (result.exitCode === 0) return result.stdout.split('\n').filter(Boolean);
+    if (/No state file was found!/.test(result.stderr)) return [];
+    throw new EngineError('tofu state list', [], `${result.stdout}\n${result.stderr}`);
   }
 }

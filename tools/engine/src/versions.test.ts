@@ -17,6 +17,13 @@ describe('pinned versions', () => {
     expect(versions.gcsServer).toMatchObject({ name: 'fake-gcs-server', version: '1.56.1', module: 'github.com/fsouza/fake-gcs-server', moduleVersion: 'v1.56.1' });
   });
 
+  it('refuses a versions file that is not JSON, naming the file', () => {
+    const root = mkdtempSync(join(tmpdir(), 'versions-'));
+    mkdirSync(join(root, 'tools/engine'), { recursive: true });
+    writeFileSync(join(root, VERSIONS_FILE), '{ "opentofu": ');
+    expect(() => readPinnedVersions(root)).toThrow(/^tools\/engine\/versions\.json: \(document\) is not valid JSON: /);
+  });
+
   it('refuses a malformed versions file naming the file and the key', () => {
     const root = mkdtempSync(join(tmpdir(), 'versions-'));
     mkdirSync(join(root, 'tools/engine'), { recursive: true });

@@ -33,7 +33,13 @@ export const VERSIONS_FILE = 'tools/engine/versions.json';
 
 export function readPinnedVersions(workspaceRoot: string): PinnedVersions {
   const text = readFileSync(join(workspaceRoot, VERSIONS_FILE), 'utf8');
-  const result = versionsSchema.safeParse(JSON.parse(text));
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${VERSIONS_FILE}: (document) is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const result = versionsSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new UsageError(`${VERSIONS_FILE}: key '${issue.path.join('.')}' ${issue.message}`);

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { synthesizeAllEnvironments } from '@platform/synth';
@@ -11,6 +12,7 @@ import {
   ensureS3Server,
   prepareWorkdir,
   readPinnedVersions,
+  s3ClientFor,
   setupEngine,
   startS3Server,
   type EngineSession,
@@ -96,5 +98,21 @@ describe('fixture estate on the real engine and the real S3 server', () => {
     for (const stack of [...ORDER].reverse()) await runners.get(stack)!.destroy();
     for (const stack of ORDER) expect(await runners.get(stack)!.stateAddresses(), stack).toEqual([]);
     expect(existsSync(join(runners.get('fixture-edge')!.workdir, 'site/index.html')), 'the managed file is removed').toBe(false);
+  }, 300_000);
+
+  it('reports a state it cannot read as an error, never as an empty state', async () => {
+    // A corrupted state object (a bad write, a hostile edit of the bucket).
+    const s3 = s3ClientFor(server);
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: 'fixture-state', Key: 'stacks/fixture-base/terraform.tfstate', Body: '{"version": 4, "serial": ' }));
+    } finally {
+      s3.destroy();
+    }
+    const read = await runners.get('fixture-base')!.stateAddresses().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(read).toBeInstanceOf(EngineError);
+    expect((read as EngineError).output).toMatch(/state/i);
   }, 300_000);
 });

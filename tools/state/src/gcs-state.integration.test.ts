@@ -39,7 +39,7 @@ describe('state backup and restore of a gcs-backed environment', () => {
   });
 
   const snapshot = () => backupEnvironmentState({ workspaceRoot: workspace.root, environment: ENVIRONMENT, stacks: ['app', 'base', 'edge'], state, backup, log });
-  const restore = (id: string, store: ObjectStore = state) => restoreEnvironmentState({ environment: ENVIRONMENT, snapshotId: id, state: store, backup, log });
+  const restore = (id: string, store: ObjectStore = state) => restoreEnvironmentState({ environment: ENVIRONMENT, stateConfig: loadEnvironment(workspace.root, ENVIRONMENT).state, snapshotId: id, state: store, backup, log });
 
   it('opens the state bucket natively at the endpoint known at run time', () => {
     expect(state).toBeInstanceOf(GcsStore);

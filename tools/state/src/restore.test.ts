@@ -1,6 +1,7 @@
+import { loadEnvironment } from '@platform/config';
 import { LocalDirectoryStore, type ObjectStore } from '@platform/store';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { backupEnvironmentState, sha256Of, snapshotObjectKey, type StateSnapshot } from './backup';
+import { backupEnvironmentState, sha256Of, snapshotManifestKey, snapshotObjectKey, type StateSnapshot } from './backup';
 import { restoreEnvironmentState, verifyRestoredState } from './restore';
 import { lockInfo, scratchSpace, STACKS, tfstate, type TestWorkspace } from './__fixtures__/state';
 
@@ -35,7 +36,7 @@ async function contents(store: ObjectStore): Promise<Record<string, string>> {
 }
 
 const restore = (snapshot: StateSnapshot, options: { stacks?: readonly string[]; state?: ObjectStore } = {}) =>
-  restoreEnvironmentState({ environment: 's3-env', snapshotId: snapshot.id, state: options.state ?? state, backup, log, ...(options.stacks ? { stacks: options.stacks } : {}) });
+  restoreEnvironmentState({ environment: 's3-env', stateConfig: loadEnvironment(workspace.root, 's3-env').state, snapshotId: snapshot.id, state: options.state ?? state, backup, log, ...(options.stacks ? { stacks: options.stacks } : {}) });
 
 describe('restoreEnvironmentState', () => {
   it('puts back states that were overwritten or lost, byte for byte', async () => {
@@ -93,6 +94,23 @@ describe('restoreEnvironmentState', () => {
     expect(await contents(state)).toEqual(before);
   });
 
+  it("refuses a manifest whose key names another environment's state, and writes nothing there or anywhere", async () => {
+    const snapshot = await snapshotOfAppAndBase();
+    // other-env shares the bucket under the prefix 'other': a forged manifest points app at its state.
+    const victim = 'other/app/terraform.tfstate';
+    await state.put(victim, tfstate(40, 'lineage-other-app', 'other-environment'));
+    const manifestKey = snapshotManifestKey('s3-env', snapshot.id);
+    const forged = JSON.parse(Buffer.from((await backup.get(manifestKey))!).toString('utf8')) as StateSnapshot;
+    await backup.put(manifestKey, Buffer.from(JSON.stringify({ ...forged, stacks: { ...forged.stacks, app: { ...forged.stacks.app, key: victim } } })));
+    const before = await contents(state);
+
+    await expect(restore(snapshot)).rejects.toThrow(
+      `key 'stacks.app.key' is '${victim}', but s3-env keeps the state of app at 'stacks/app/terraform.tfstate' (environments/s3-env/environment.yaml)`,
+    );
+
+    expect(await contents(state)).toEqual(before);
+  });
+
   it('refuses a snapshot with an object missing and writes nothing', async () => {
     const snapshot = await snapshotOfAppAndBase();
     await state.put(APP, tfstate(5, 'lineage-app', 'current'));
@@ -132,7 +150,7 @@ describe('restoreEnvironmentState', () => {
     const snapshot = await backupEnvironmentState({ workspaceRoot: workspace.root, environment: 'gcs-env', stacks: ['app'], state, backup, log });
     await state.put('tf/app/default.tflock', lockInfo('tf/app/default.tfstate'));
 
-    await expect(restoreEnvironmentState({ environment: 'gcs-env', snapshotId: snapshot.id, state, backup, log })).rejects.toThrow(
+    await expect(restoreEnvironmentState({ environment: 'gcs-env', stateConfig: loadEnvironment(workspace.root, 'gcs-env').state, snapshotId: snapshot.id, state, backup, log })).rejects.toThrow(
       /state is locked by a running engine.*tf\/app\/default\.tflock/,
     );
   });

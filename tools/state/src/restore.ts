@@ -1,6 +1,7 @@
+import type { StateConfig } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
-import { isAbsent, readStateSnapshot, sha256Of, snapshotObjectKey, type StateSnapshot } from './backup';
-import { stateLockKey } from './state-store';
+import { isAbsent, readStateSnapshot, sha256Of, snapshotManifestKey, snapshotObjectKey, type StateSnapshot } from './backup';
+import { stateLockKey, stateObjectKey } from './state-store';
 import { ExternalError, UsageError } from '@platform/workspace';
 
 /** Where the operator is sent when a lock blocks a restore. */
@@ -8,6 +9,11 @@ export const STUCK_LOCK_RUNBOOK = 'docs/runbooks/stuck-state-lock.md';
 
 export interface RestoreEnvironmentStateOptions {
   readonly environment: string;
+  /**
+   * Where the environment keeps its state (its environment.yaml): the only keys a restore
+   * writes are derived from it, never taken from the snapshot.
+   */
+  readonly stateConfig: StateConfig;
   readonly snapshotId: string;
   /** The environment's state bucket (see `openStateStore`); it must offer `delete` when a restored stack was absent. */
   readonly state: ObjectStore;
@@ -53,6 +59,18 @@ export async function restoreEnvironmentState(options: RestoreEnvironmentStateOp
   const { environment, snapshotId, state, backup, log } = options;
   const snapshot = await readStateSnapshot(backup, environment, snapshotId);
   const stacks = selectStacks(snapshot, options.stacks);
+  // A manifest is data anyone with write access to the backup store can change: a key naming
+  // another environment's (or stack's) state must not be written through.
+  for (const stack of stacks) {
+    const expected = stateObjectKey(options.stateConfig, stack);
+    const recorded = snapshot.stacks[stack]!.key;
+    if (recorded !== expected) {
+      throw new ExternalError(
+        `${backup.location}/${snapshotManifestKey(environment, snapshotId)}: key 'stacks.${stack}.key' is '${recorded}', but ${environment} keeps the state of ${stack} at ` +
+          `'${expected}' (environments/${environment}/environment.yaml); the snapshot was changed or belongs elsewhere; nothing was restored`,
+      );
+    }
+  }
   const deleteObject = state.delete?.bind(state);
   if (stacks.some((stack) => isAbsent(snapshot.stacks[stack]!)) && !deleteObject) {
     throw new UsageError(`the state store ${state.location} cannot delete objects, which restoring a stack recorded as absent needs; nothing was restored`);

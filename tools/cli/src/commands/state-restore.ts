@@ -16,6 +16,7 @@ export function registerStateRestore(program: Command, context: StateCommandCont
       await runtime.withStores(options.env, options.from, async ({ environment, state, backup }) => {
         const result = await restoreEnvironmentState({
           environment: environment.name,
+          stateConfig: environment.state,
           snapshotId: options.snapshot,
           state,
           backup,

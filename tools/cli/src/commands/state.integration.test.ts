@@ -100,7 +100,7 @@ describe('state backup and restore against the local S3 server', () => {
 
       // A held lock refuses the restore, and nothing is written.
       await putState(`${APP}.tflock`, lockInfo(`${STATE_BUCKET}/${APP}`));
-      await expect(restoreEnvironmentState({ environment: 's3-env', snapshotId: snapshot.id, state, backup, log })).rejects.toThrow(
+      await expect(restoreEnvironmentState({ environment: 's3-env', stateConfig: loadEnvironment(workspace.root, 's3-env').state, snapshotId: snapshot.id, state, backup, log })).rejects.toThrow(
         /state is locked by a running engine; see docs\/runbooks\/stuck-state-lock\.md: s3:\/\/fixture-state\/stacks\/app\/terraform\.tfstate\.tflock/,
       );
       expect(await readState(APP)).toEqual(tfstate(13, '8d3c1e7a-app', 'wrong-otter'));
@@ -109,7 +109,7 @@ describe('state backup and restore against the local S3 server', () => {
       // A snapshot object changed after the backup is refused, and nothing is written.
       const objectKey = `library/${snapshotObjectKey('s3-env', snapshot.id, 'base')}`;
       await s3.send(new PutObjectCommand({ Bucket: BACKUP_BUCKET, Key: objectKey, Body: tfstate(30, '1f0b9a42-base', 'forged-heron') }));
-      await expect(restoreEnvironmentState({ environment: 's3-env', snapshotId: snapshot.id, state, backup, log })).rejects.toThrow(
+      await expect(restoreEnvironmentState({ environment: 's3-env', stateConfig: loadEnvironment(workspace.root, 's3-env').state, snapshotId: snapshot.id, state, backup, log })).rejects.toThrow(
         /base\.tfstate does not match the snapshot's manifest/,
       );
       expect(await readState(BASE)).toBeUndefined();
@@ -120,7 +120,7 @@ describe('state backup and restore against the local S3 server', () => {
       const originalBytes = await (await s3.send(new GetObjectCommand({ Bucket: BACKUP_BUCKET, Key: objectKey, VersionId: original.VersionId }))).Body!.transformToByteArray();
       await s3.send(new PutObjectCommand({ Bucket: BACKUP_BUCKET, Key: objectKey, Body: originalBytes }));
 
-      const result = await restoreEnvironmentState({ environment: 's3-env', snapshotId: snapshot.id, state, backup, log });
+      const result = await restoreEnvironmentState({ environment: 's3-env', stateConfig: loadEnvironment(workspace.root, 's3-env').state, snapshotId: snapshot.id, state, backup, log });
 
       expect(result.stacks.map((s) => [s.stack, s.action])).toEqual([
         ['app', 'written'],

@@ -16,7 +16,7 @@ export const stateBackup: DrillPhaseModule = {
     if (!snapshot.ok) return { proceed: false };
     const restored = await recorder.run('state-backup', 'lose the state objects, restore them from the snapshot', undefined, async () => {
       for (const stack of stacks) await stateStore.delete!(stateObjectKey(target.state, stack));
-      await restoreEnvironmentState({ environment: target.name, snapshotId: snapshot.value.id, state: stateStore, backup, log: () => {} });
+      await restoreEnvironmentState({ environment: target.name, stateConfig: target.state, snapshotId: snapshot.value.id, state: stateStore, backup, log: () => {} });
       return { value: undefined };
     });
     if (!restored.ok) return { proceed: false };
