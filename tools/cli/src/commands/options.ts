@@ -1,4 +1,6 @@
-import { UsageError } from '@platform/workspace';
+import { Argument } from 'commander';
+import { listEnvironments } from '@platform/config';
+import { findWorkspaceRoot, listStacks, UsageError } from '@platform/workspace';
 
 export const STORE_OPTION_HELP = 'gs://bucket/prefix, s3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)';
 
@@ -7,4 +9,24 @@ export function wholeNumberOption(flag: string, value: string, min = 1): number 
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, got '${value}'`);
   return parsed;
+}
+
+/**
+ * A name checked once, at the edge, against the workspace's own list: nothing that is not one
+ * of them (`../x`, a typo) reaches a path, a working directory or the engine.
+ */
+function knownName(kind: 'stack' | 'environment', list: (workspaceRoot: string) => string[]) {
+  return (value: string): string => {
+    const known = list(findWorkspaceRoot());
+    if (!known.includes(value)) throw new UsageError(`unknown ${kind} '${value}': the ${kind}s are ${known.join(', ') || 'none'}`);
+    return value;
+  };
+}
+
+export const knownStack = knownName('stack', listStacks);
+export const knownEnvironment = knownName('environment', listEnvironments);
+
+/** The `<stack>` argument of a command, checked against the workspace's stacks. */
+export function stackArgument(description = 'stack name'): Argument {
+  return new Argument('<stack>', description).argParser(knownStack);
 }

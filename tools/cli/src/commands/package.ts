@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { stackArgument } from './options';
 
 export function registerPackage(program: Command): void {
   program
     .command('package')
     .description("Package a synthesized stack version as an immutable artifact in dist/artifacts/<stack>/<version>: every environment's JSON, the provider lock file and a manifest.")
-    .argument('<stack>', 'stack name (synthesize it first)')
+    .addArgument(stackArgument('stack name (synthesize it first)'))
     .option('--version <version>', "release version (default: the stack's package.json version, which nx release writes)")
     .action(async (stack: string, options: { version?: string }) => {
       const { packageStack, releasedVersion, writePackagedArtifact } = await import('@platform/delivery');

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { STORE_OPTION_HELP } from './options';
+import { STORE_OPTION_HELP, stackArgument } from './options';
 
 export function registerPublish(program: Command): void {
   program
     .command('publish')
     .description('Upload a packaged stack version to the artifact store (S3 or the local directory store); a published version never changes.')
-    .argument('<stack>', 'stack name (package it first)')
+    .addArgument(stackArgument('stack name (package it first)'))
     .option('--version <version>', "release version (default: the stack's package.json version)")
     .option('--store <spec>', STORE_OPTION_HELP)
     .action(async (stack: string, options: { version?: string; store?: string }) => {
