@@ -88,7 +88,7 @@ async function setupPaths(workspaceRoot: string, providers: readonly string[], c
   try {
     symlinkSync(warm.engine.binary, join(bin, 'tofu'));
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
-    const withPath = await withEnvironment(env, () => seconds(() => setupEngine({ workspaceRoot, log: () => {}, providers, providerSource: 'registry', env })));
+    const withPath = await seconds(() => setupEngine({ workspaceRoot, log: () => {}, providers, providerSource: 'registry', env }));
     rows.push(['OpenTofu on PATH, providers from the registry at init', withPath.toFixed(2)]);
   } finally {
     rmSync(bin, { recursive: true, force: true });
@@ -96,17 +96,6 @@ async function setupPaths(workspaceRoot: string, providers: readonly string[], c
   const probe = await probeRegistry(REGISTRY_PROBE_URL);
   rows.push([`registry probe (${probe.reachable ? 'reachable' : `unreachable: ${probe.detail}`})`, (probe.milliseconds / 1000).toFixed(2)]);
   return rows;
-}
-
-/** `which` finds tofu through process.env.PATH; the set-up reads the rest from `env`. */
-async function withEnvironment<T>(env: NodeJS.ProcessEnv, action: () => Promise<T>): Promise<T> {
-  const previous = process.env.PATH;
-  process.env.PATH = env.PATH;
-  try {
-    return await action();
-  } finally {
-    process.env.PATH = previous;
-  }
 }
 
 /** `tofu init` of one stack with its providers from the filesystem mirror, and from an HTTPS network mirror into an empty plugin cache. */

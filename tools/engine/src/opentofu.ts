@@ -27,8 +27,9 @@ export async function engineVersion(binary: string): Promise<string | undefined>
   }
 }
 
-export async function which(command: string): Promise<string | undefined> {
-  const result = await $({ nothrow: true, quiet: true })`command -v ${command}`;
+/** Where `command` is on the PATH of `env`. */
+export async function which(command: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const result = await $({ nothrow: true, quiet: true, env })`command -v ${command}`;
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
@@ -58,7 +59,7 @@ function compareVersions(a: string, b: string): number {
 export async function ensureEngine(options: EnsureEngineOptions): Promise<Engine> {
   const { versions, log } = options;
   if (options.engine === 'terraform') {
-    const binary = await which('terraform');
+    const binary = await which('terraform', options.env);
     const version = binary ? await engineVersion(binary) : undefined;
     if (!binary || !version) throw new ExternalError('engine terraform selected, but no working terraform is on PATH');
     if (compareVersions(version, '1.7.0') < 0) throw new ExternalError(`engine terraform selected, but terraform ${version} is older than 1.7`);
@@ -67,7 +68,7 @@ export async function ensureEngine(options: EnsureEngineOptions): Promise<Engine
   }
 
   const pinned = versions.opentofu.version;
-  const onPath = await which('tofu');
+  const onPath = await which('tofu', options.env);
   const pathVersion = onPath ? await engineVersion(onPath) : undefined;
   if (onPath && pathVersion === pinned) {
     log(`engine: OpenTofu ${pinned} from PATH (${onPath})`);
