@@ -30,10 +30,10 @@ const bucketName = z
  * Where the state snapshots of the environment go by default (`state-backup`, `state-restore`,
  * `state-snapshots`): a versioned bucket apart from the state bucket.
  */
-const backupStore = z
+const bucketStore = z
   .string()
-  .regex(/^(gs|s3):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[a-z0-9._/-]*)?$/, 'must be gs://<bucket>[/<prefix>] or s3://<bucket>[/<prefix>]')
-  .optional();
+  .regex(/^(gs|s3):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[a-z0-9._/-]*)?$/, 'must be gs://<bucket>[/<prefix>] or s3://<bucket>[/<prefix>]');
+const backupStore = bucketStore.optional();
 
 const gcsState = z.strictObject({
   backend: z.literal('gcs'),
@@ -89,6 +89,12 @@ export const environmentSchema = z.strictObject({
   state: z.discriminatedUnion('backend', [gcsState, s3State], {
     error: "must have backend 'gcs' (cloud environments) or 's3' (S3-compatible endpoint)",
   }),
+  /**
+   * The artifact store: where released artifacts are read and this environment's deploy records
+   * are kept, when neither `--store` nor PLATFORM_STORE names one. Every environment that names
+   * one names the same: the gate of an environment reads the records of the one before it there.
+   */
+  artifacts: bucketStore.optional(),
   /** Promotion order: a version reaches this environment only after it ran in `after`. */
   promotion: z.strictObject({ after: environmentName.optional() }).default({}),
 });

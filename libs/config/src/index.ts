@@ -9,6 +9,7 @@ export {
   ENVIRONMENT_FILE,
   ENVIRONMENTS_DIR,
   environmentFilePath,
+  estateArtifactStore,
   listEnvironments,
   loadAllEnvironments,
   loadEnvironment,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { listEnvironments, loadAllEnvironments, loadEnvironment, loadStackSettings } from './load';
+import { estateArtifactStore, listEnvironments, loadAllEnvironments, loadEnvironment, loadStackSettings } from './load';
 
 const VALID = `name: dev
 kind: cloud
@@ -87,6 +87,32 @@ describe('environment configuration', () => {
     const problems = problemsOf(() => loadAllEnvironments(root)).join('\n');
     expect(problems).toMatch(/dev\/environment\.yaml:- promotion\.after names unknown environment 'qa'/);
     expect(problems).toMatch(/qa-a\/environment\.yaml:- promotion\.after forms a cycle/);
+  });
+
+  it('gives the one artifact store the environments name, and none when no environment names one', () => {
+    const named = workspaceWith({
+      'environments/dev/environment.yaml': `${VALID}artifacts: gs://acme-artifacts/releases\n`,
+      'environments/qa/environment.yaml': VALID.replace('name: dev', 'name: qa'),
+    });
+    expect(estateArtifactStore(named)).toBe('gs://acme-artifacts/releases');
+    expect(estateArtifactStore(workspaceWith({ 'environments/dev/environment.yaml': VALID }))).toBeUndefined();
+  });
+
+  it('refuses environments that name different artifact stores, naming the file and the first store', () => {
+    const root = workspaceWith({
+      'environments/dev/environment.yaml': `${VALID}artifacts: gs://acme-artifacts/releases\n`,
+      'environments/prod/environment.yaml': `${VALID.replace('name: dev', 'name: prod')}artifacts: gs://other-artifacts\n`,
+    });
+    expect(problemsOf(() => loadAllEnvironments(root))).toEqual([
+      "environments/prod/environment.yaml:- artifacts must name the estate's one artifact store, 'gs://acme-artifacts/releases' (as environments/dev/environment.yaml does); got 'gs://other-artifacts'",
+    ]);
+  });
+
+  it('refuses an artifact store that is not a gs:// or s3:// bucket', () => {
+    const root = workspaceWith({ 'environments/dev/environment.yaml': `${VALID}artifacts: /tmp/store\n` });
+    expect(problemsOf(() => loadEnvironment(root, 'dev'))).toEqual([
+      'environments/dev/environment.yaml:10 artifacts must be gs://<bucket>[/<prefix>] or s3://<bucket>[/<prefix>]; got "/tmp/store"',
+    ]);
   });
 });
 

@@ -156,8 +156,29 @@ export function loadAllEnvironments(workspaceRoot: string): EnvironmentConfig[] 
       seen.add(next);
     }
   }
+  problems.push(...artifactStoreProblems(environments));
   if (problems.length > 0) throw new ConfigError(problems);
   return environments;
+}
+
+/** One artifact store per estate: an environment naming another than the first one that names a store is refused. */
+function artifactStoreProblems(environments: readonly EnvironmentConfig[]): ConfigProblem[] {
+  const first = environments.find((env) => env.artifacts !== undefined);
+  return environments
+    .filter((env) => env.artifacts !== undefined && env.artifacts !== first?.artifacts)
+    .map((env) => ({
+      file: environmentFilePath(env.name),
+      key: 'artifacts',
+      rule: `must name the estate's one artifact store, '${first!.artifacts}' (as ${environmentFilePath(first!.name)} does); got '${env.artifacts}'`,
+    }));
+}
+
+/**
+ * The artifact store the estate's environments name (`artifacts` in environment.yaml), or
+ * undefined when none does. The environments are checked to agree ({@link loadAllEnvironments}).
+ */
+export function estateArtifactStore(workspaceRoot: string): string | undefined {
+  return loadAllEnvironments(workspaceRoot).find((env) => env.artifacts !== undefined)?.artifacts;
 }
 
 /** Loads and validates a stack's settings for one environment with the stack's own schema. */

@@ -9,7 +9,7 @@ import { startStateServer, type StateServerSession } from '@platform/engine';
 import { openConfiguredStore } from '@platform/store';
 import { assertDrillEnvironment, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, writeDrillReportFiles } from '@platform/drill';
 import { EXIT_CODES, findWorkspaceRoot, runProgram, withOwnExitCodes } from '@platform/workspace';
-import { wholeNumberOption } from '../src/commands/options';
+import { openArtifactStore, wholeNumberOption } from '../src/commands/options';
 import { DEFAULT_STATE_BACKUP_DIR, STATE_BACKUP_VARIABLE } from '../src/commands/state';
 
 /** Exit codes: 0 passed, 1 failed (any error too), 130 interrupted (the shell's code for SIGINT). */
@@ -27,7 +27,7 @@ const program = new Command('drill')
   .option('--ref <ref>', 'commit of the delivery tooling to clone', 'HEAD')
   .option('--plan-only', 'plan the whole estate from zero without applying anything')
   .option('--keep', 'leave the rebuilt estate and the clone in place (no teardown)')
-  .option('--store <spec>', 'artifact store and report history: gs://bucket/prefix, s3://bucket/prefix or a directory (default: $PLATFORM_STORE or dist/store)')
+  .option('--store <spec>', 'artifact store and report history: gs://bucket/prefix, s3://bucket/prefix or a directory (default: $PLATFORM_STORE, else the estate environments\' `artifacts`, else dist/store)')
   .option('--backup <spec>', 'where state snapshots go, a separate bucket: gs://bucket/prefix, s3://bucket/prefix or a directory (default: $PLATFORM_STATE_BACKUP or dist/state-backups)')
   .option('--concurrency <n>', 'stacks deployed or destroyed at once', '4')
   .option('--json', 'print the report as JSON instead of Markdown')
@@ -36,7 +36,7 @@ const program = new Command('drill')
     const repository = findWorkspaceRoot();
     const estate = join(repository, options.estate);
     assertDrillEnvironment(estate, options.env);
-    const store = openConfiguredStore(repository, options.store);
+    const store = await openArtifactStore(repository, options.store, { estateRoot: estate });
     const backupStore = openConfiguredStore(repository, options.backup, { variable: STATE_BACKUP_VARIABLE, defaultDir: DEFAULT_STATE_BACKUP_DIR });
 
     // First signal: stop starting new steps and tear down. Another one later: leave at once.

@@ -250,7 +250,7 @@ function releaseTargets(stackName: string, options: NormalizedOptions, commands:
       dependsOn: [options.packageTargetName],
       inputs: commandInputList(commands('publish')),
       outputs: [],
-      metadata: { description: `Uploads the packaged ${stackName} version to the artifact store ($PLATFORM_STORE or dist/store).` },
+      metadata: { description: `Uploads the packaged ${stackName} version to the artifact store ($PLATFORM_STORE, else the environments' artifacts setting, else dist/store).` },
     },
     'nx-release-publish': {
       executor: 'nx:noop',

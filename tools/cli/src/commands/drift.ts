@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withOwnExitCodes } from '@platform/workspace';
-import { STORE_OPTION_HELP, wholeNumberOption } from './options';
+import { openArtifactStore, STORE_OPTION_HELP, wholeNumberOption } from './options';
 
 /** Drift keeps its own codes: a scheduled job tells "drift found" from "could not check". */
 export const DRIFT_COMMAND_EXIT_CODES = [
@@ -19,12 +19,11 @@ export function registerDrift(program: Command): void {
     .option('--concurrency <n>', 'stacks checked at once', '4')
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (stacks: string[], options: { env: string; store?: string; concurrency: string; json?: boolean }) => {
-      const { openConfiguredStore } = await import('@platform/store');
       const { checkEnvironmentDrift, DRIFT_EXIT_CODES, renderDriftReport, saveDriftReport, writeDriftReportFiles } = await import('@platform/drift');
       const { findWorkspaceRoot } = await import('@platform/workspace');
       const concurrency = wholeNumberOption('--concurrency', options.concurrency);
       const workspaceRoot = findWorkspaceRoot();
-      const store = openConfiguredStore(workspaceRoot, options.store);
+      const store = await openArtifactStore(workspaceRoot, options.store);
       const report = await checkEnvironmentDrift({ workspaceRoot, environment: options.env, stacks, store, concurrency, log: (line) => console.error(line) });
       const markdown = renderDriftReport(report);
       const files = writeDriftReportFiles(workspaceRoot, report, markdown);

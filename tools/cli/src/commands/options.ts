@@ -1,8 +1,25 @@
 import { Argument } from 'commander';
-import { listEnvironments } from '@platform/config';
+import { estateArtifactStore, listEnvironments } from '@platform/config';
+import type { ObjectStore } from '@platform/store';
 import { findWorkspaceRoot, listStacks, UsageError } from '@platform/workspace';
 
-export const STORE_OPTION_HELP = 'gs://bucket/prefix, s3://bucket/prefix or a local directory (default: $PLATFORM_STORE or dist/store)';
+export const STORE_OPTION_HELP =
+  "gs://bucket/prefix, s3://bucket/prefix or a local directory (default: $PLATFORM_STORE, else the environments' `artifacts`, else dist/store)";
+
+/**
+ * The artifact store a command uses: the option's spec, else $PLATFORM_STORE, else the one the
+ * estate's environments name (`artifacts` in environment.yaml), else dist/store.
+ */
+export async function openArtifactStore(
+  workspaceRoot: string,
+  spec: string | undefined,
+  options: { readonly estateRoot?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<ObjectStore> {
+  const { openConfiguredStore } = await import('@platform/store');
+  const env = options.env ?? process.env;
+  const chosen = spec ?? (env['PLATFORM_STORE']?.trim() ? undefined : estateArtifactStore(options.estateRoot ?? workspaceRoot));
+  return openConfiguredStore(workspaceRoot, chosen, { env });
+}
 
 /** A whole-number option of at least `min`, or a usage error naming the option. */
 export function wholeNumberOption(flag: string, value: string, min = 1): number {

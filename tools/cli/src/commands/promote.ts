@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '@platform/workspace';
-import { STORE_OPTION_HELP } from './options';
+import { openArtifactStore, STORE_OPTION_HELP } from './options';
 
 export function registerPromote(program: Command): void {
   program
@@ -11,13 +11,12 @@ export function registerPromote(program: Command): void {
     .option('--break-glass <reason>', 'skip the promotion gate; the reason is recorded')
     .option('--store <spec>', STORE_OPTION_HELP)
     .action(async (target: string, options: { to: string; breakGlass?: string; store?: string }) => {
-      const { openConfiguredStore } = await import('@platform/store');
       const { promote } = await import('@platform/delivery');
       const { findWorkspaceRoot } = await import('@platform/workspace');
       const match = /^([a-z][a-z0-9-]+)@(.+)$/.exec(target);
       if (!match) throw new UsageError(`'${target}' must be <stack>@<version>, e.g. network@1.4.0`);
       const workspaceRoot = findWorkspaceRoot();
-      const store = openConfiguredStore(workspaceRoot, options.store);
+      const store = await openArtifactStore(workspaceRoot, options.store);
       await promote({
         workspaceRoot,
         store,

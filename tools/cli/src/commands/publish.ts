@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { STORE_OPTION_HELP, stackArgument } from './options';
+import { openArtifactStore, STORE_OPTION_HELP, stackArgument } from './options';
 
 export function registerPublish(program: Command): void {
   program
@@ -9,12 +9,12 @@ export function registerPublish(program: Command): void {
     .option('--version <version>', "release version (default: the stack's package.json version)")
     .option('--store <spec>', STORE_OPTION_HELP)
     .action(async (stack: string, options: { version?: string; store?: string }) => {
-      const { openConfiguredStore, publishArtifact } = await import('@platform/store');
+      const { publishArtifact } = await import('@platform/store');
       const { readPackagedArtifact, releasedVersion } = await import('@platform/delivery');
       const { findWorkspaceRoot } = await import('@platform/workspace');
       const workspaceRoot = findWorkspaceRoot();
       const version = options.version ?? releasedVersion(workspaceRoot, stack);
-      const store = openConfiguredStore(workspaceRoot, options.store);
+      const store = await openArtifactStore(workspaceRoot, options.store);
       const result = await publishArtifact(store, readPackagedArtifact(workspaceRoot, stack, version));
       console.log(`${stack}@${version}: ${result.status} in ${store.location} (manifest sha256 ${result.manifestSha256})`);
     });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { STORE_OPTION_HELP } from './options';
+import { openArtifactStore, STORE_OPTION_HELP } from './options';
 
 export function registerStatus(program: Command): void {
   program
@@ -8,11 +8,10 @@ export function registerStatus(program: Command): void {
     .option('--store <spec>', STORE_OPTION_HELP)
     .option('--json', 'print JSON instead of Markdown')
     .action(async (options: { store?: string; json?: boolean }) => {
-      const { openConfiguredStore } = await import('@platform/store');
       const { deliveryStatus, renderStatus } = await import('@platform/delivery');
       const { findWorkspaceRoot } = await import('@platform/workspace');
       const workspaceRoot = findWorkspaceRoot();
-      const store = openConfiguredStore(workspaceRoot, options.store);
+      const store = await openArtifactStore(workspaceRoot, options.store);
       const status = await deliveryStatus(workspaceRoot, store);
       console.log(options.json ? JSON.stringify(status, null, 2) : renderStatus(status));
     });
