@@ -269,11 +269,13 @@ export class GcsStore implements ObjectStore {
   /** What to check next, for the failures a user can act on. */
   private hint(error: unknown): string {
     const status = statusOf(error);
-    if (status === 401 || status === 403) {
-      return ' (check the credentials: Application Default Credentials from `gcloud auth application-default login` or GOOGLE_APPLICATION_CREDENTIALS, and their role on the bucket)';
-    }
+    const credentials = 'Application Default Credentials from `gcloud auth application-default login` or GOOGLE_APPLICATION_CREDENTIALS';
+    if (status === 401 || status === 403) return ` (check the credentials: ${credentials}, and their role on the bucket)`;
     if (status === 404) return ` (does the bucket '${this.bucketName}' exist?)`;
     if (isTimeout(error)) return ` (no answer within ${this.timeout} ms, the request timeout)`;
+    const message = describeError(error);
+    if (/default credentials/i.test(message)) return ` (no Google credentials: ${credentials}; without Google Cloud, use a local store: --store dist/store or PLATFORM_STORE)`;
+    if (/ENOTFOUND|ECONNREFUSED|EAI_AGAIN/.test(message)) return ' (Cloud Storage cannot be reached from here; without Google Cloud, use a local store: --store dist/store or PLATFORM_STORE)';
     return '';
   }
 }
