@@ -18,5 +18,5 @@ export {
   stackSettingsPath,
 } from './load';
 export { ManifestError, readProjectManifest, type ProjectKind, type ProjectManifest, type SmokeCheck } from './project-manifest';
-export { findWorkspaceRoot } from './workspace-root';
+export { ESTATE_VARIABLE, findEstateRoot, findWorkspaceRoot } from './workspace-root';
 export { nxChildEnvironment } from './child-environment';

@@ -36,7 +36,7 @@ export async function runDriftBenchmark(options: { readonly workspaceRoot: strin
         ),
       );
     } finally {
-      for (const stack of [...order].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: 'local', breakGlass: false, log: quiet });
+      for (const stack of [...order].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: 'local', log: quiet });
     }
   });
 }

@@ -16,16 +16,24 @@ import { registerPlan } from '../src/commands/plan';
 import { registerPlanEnv } from '../src/commands/plan-env';
 import { registerPromote } from '../src/commands/promote';
 import { registerPublish } from '../src/commands/publish';
+import { registerRecords } from '../src/commands/records';
+import { registerSigningKey } from '../src/commands/signing-key';
 import { registerStatus } from '../src/commands/status';
 import { registerSynth } from '../src/commands/synth';
 import { registerTest } from '../src/commands/test';
 import { registerValidate } from '../src/commands/validate';
 import { registerStateCommands } from '../src/commands/state';
-import { hasOwnExitCodes, runProgram, withExitCodes } from '@platform/workspace';
+import { ESTATE_VARIABLE, hasOwnExitCodes, runProgram, withExitCodes } from '@platform/workspace';
+import { resolve } from 'node:path';
 
 const program = new Command('platform')
   .description('Synthesize, check and test the infrastructure stacks of this workspace.')
-  .showHelpAfterError();
+  .option('--estate <dir>', `work on the estate in this folder (its stacks/ and environments/, e.g. tools/fixture-estate) instead of the workspace; or ${ESTATE_VARIABLE}`)
+  .showHelpAfterError()
+  .hook('preSubcommand', (command) => {
+    const { estate } = command.opts<{ estate?: string }>();
+    if (estate !== undefined) process.env[ESTATE_VARIABLE] = resolve(estate);
+  });
 
 for (const register of [
   registerSynth,
@@ -45,6 +53,8 @@ for (const register of [
   registerPublish,
   registerPromote,
   registerStatus,
+  registerRecords,
+  registerSigningKey,
   registerDocsGraph,
 ]) {
   register(program);

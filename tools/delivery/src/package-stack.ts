@@ -23,10 +23,18 @@ export function releasedVersion(workspaceRoot: string, stack: string): string {
 }
 
 /** The artifact of a stack version: every environment's synthesized JSON, the provider lock file and the manifest. */
-export async function packageStack(workspaceRoot: string, stack: string, version: string, log: (line: string) => void = () => {}): Promise<Artifact> {
+export async function packageStack(
+  workspaceRoot: string,
+  stack: string,
+  version: string,
+  log: (line: string) => void = () => {},
+  options: { readonly allowDirty?: boolean } = {},
+): Promise<Artifact> {
   const lockFile = readCommittedLockFile(workspaceRoot, stack, stackProviders(workspaceRoot, stack).providers);
   log(`${stack} ${version}: providers locked by ${committedLockFilePath(workspaceRoot, stack)}`);
-  return buildArtifact(workspaceRoot, stack, version, { lockFile, toolchain: pinnedToolchain(workspaceRoot) });
+  const artifact = buildArtifact(workspaceRoot, stack, version, { lockFile, toolchain: pinnedToolchain(workspaceRoot), allowDirty: options.allowDirty === true });
+  if (artifact.manifest.dirty) log(`${stack} ${version}: DIRTY: packaged from uncommitted sources (--allow-dirty); this artifact can never reach staging or production`);
+  return artifact;
 }
 
 /** The pinned engine and provider versions; an estate may be a fixture inside the repository, whose pins are the repository's. */

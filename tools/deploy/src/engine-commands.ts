@@ -44,8 +44,49 @@ export async function planStack(options: EngineCommandOptions & { readonly envir
   return plan.changes;
 }
 
-/** Plans and applies that plan (the saved plan file is exactly what is applied). */
-export async function applyStack(options: EngineCommandOptions & { readonly environment: string }): Promise<ChangeSummary> {
+/** Why the pipeline was gone around, as the operator gave it (non-empty after trimming). */
+export interface BreakGlass {
+  readonly reason: string;
+}
+
+/** The reason of a break-glass flag, trimmed; an empty one is refused. */
+export function breakGlassReason(flag: string, reason: string): BreakGlass {
+  const trimmed = reason.trim();
+  if (trimmed === '') throw new UsageError(`${flag} needs a reason (a ticket and why), not an empty one: it is recorded`);
+  return { reason: trimmed };
+}
+
+/** Staging and production change only by promotion of a released artifact. */
+export function isProtected(environment: EnvironmentConfig): boolean {
+  return environment.tier === 'production' || environment.tier === 'staging';
+}
+
+export class ProtectedEnvironmentError extends UsageError {
+  override readonly name = 'ProtectedEnvironmentError';
+}
+
+/**
+ * Refuses an apply or destroy of the working tree in a protected environment unless the glass is
+ * broken, before anything else runs; says how to promote instead.
+ */
+export function assertOpenToWorkingTree(environment: EnvironmentConfig, stack: string, operation: 'apply' | 'destroy', breakGlass: BreakGlass | undefined): void {
+  if (!isProtected(environment) || breakGlass) return;
+  const how =
+    operation === 'apply'
+      ? `release the change and promote it: 'platform promote ${stack}@<version> --to ${environment.name}' (docs/how-to/release-promote-and-roll-back.md)`
+      : `delete the stack through a pull request, whose destroy is promoted like any change`;
+  throw new ProtectedEnvironmentError(
+    `refusing to ${operation} ${stack} in ${environment.name}: it is a ${environment.tier} environment (environments/${environment.name}/environment.yaml: tier), ` +
+      `which changes only by promotion of a released artifact. To change it, ${how}. In an emergency: --break-glass "<ticket and reason>", which is recorded.`,
+  );
+}
+
+/**
+ * Plans and applies that plan (the saved plan file is exactly what is applied). Protected
+ * environments refuse it unless the glass is broken.
+ */
+export async function applyStack(options: EngineCommandOptions & { readonly environment: string; readonly breakGlass?: BreakGlass }): Promise<ChangeSummary> {
+  assertOpenToWorkingTree(loadEnvironment(options.workspaceRoot, options.environment), options.stack, 'apply', options.breakGlass);
   const { runner } = await openStackEngine({ ...options, backend: true });
   const plan = await runner.plan({ out: PLAN_FILE });
   await savePlanJson(runner);
@@ -58,26 +99,13 @@ export async function applyStack(options: EngineCommandOptions & { readonly envi
   return applied;
 }
 
-/** Environments a destroy may never touch without the break-glass flag. */
-export function destroyNeedsBreakGlass(environment: EnvironmentConfig): boolean {
-  return environment.tier === 'production' || environment.tier === 'staging';
-}
-
-export class BreakGlassRequiredError extends UsageError {
-  override readonly name = 'BreakGlassRequiredError';
-}
-
-export async function destroyStack(
-  options: EngineCommandOptions & { readonly environment: string; readonly breakGlass: boolean },
-): Promise<ChangeSummary> {
+/** Destroys the stack in the environment; protected environments refuse it unless the glass is broken. */
+export async function destroyStack(options: EngineCommandOptions & { readonly environment: string; readonly breakGlass?: BreakGlass }): Promise<ChangeSummary> {
   const environment = loadEnvironment(options.workspaceRoot, options.environment);
-  if (destroyNeedsBreakGlass(environment) && !options.breakGlass) {
-    throw new BreakGlassRequiredError(
-      `refusing to destroy ${options.stack} in ${environment.name}: it is a ${environment.tier} environment. ` +
-        'Destroying it needs --break-glass, which is recorded in the output; fix in the source instead where you can.',
-    );
+  assertOpenToWorkingTree(environment, options.stack, 'destroy', options.breakGlass);
+  if (options.breakGlass && isProtected(environment)) {
+    options.log(`BREAK GLASS: destroying ${options.stack} in ${environment.tier} environment ${environment.name}: ${options.breakGlass.reason}`);
   }
-  if (options.breakGlass) options.log(`BREAK GLASS: destroying ${options.stack} in ${environment.tier} environment ${environment.name}`);
   const { runner } = await openStackEngine({ ...options, backend: true });
   const destroyed = await runner.destroy();
   options.log(`${options.stack} (${options.environment}): destroyed, ${destroyed.remove} removed`);

@@ -41,7 +41,7 @@ describe('drift detection on the fixture estate with the real engine and S3 back
 
   afterAll(async () => {
     try {
-      for (const stack of [...ORDER].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: 'local', breakGlass: false, log });
+      for (const stack of [...ORDER].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: 'local', log });
     } finally {
       await stateServer?.stop();
       rmSync(storeDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { startStateServer, type StateServerSession } from '@platform/engine';
-import { applyStack, BreakGlassRequiredError, destroyStack, engineWorkdir, outputStack, PLAN_JSON_FILE, planEnvironment, planStack, renderEnvironmentPlan, requiredProviders, validateStack } from '@platform/deploy';
+import { applyStack, destroyStack, engineWorkdir, outputStack, PLAN_JSON_FILE, planEnvironment, planStack, ProtectedEnvironmentError, renderEnvironmentPlan, requiredProviders, validateStack } from '@platform/deploy';
 import { runSynth } from '@platform/synth';
 import { synthOutputDir } from '@platform/workspace';
 
@@ -54,7 +54,7 @@ describe('engine commands on the fixture estate', () => {
         ['fixture-edge', 2, ['fixture-app']],
       ]);
     } finally {
-      await destroyStack({ workspaceRoot: ESTATE, stack: 'fixture-base', environment: 'local', breakGlass: false, log });
+      await destroyStack({ workspaceRoot: ESTATE, stack: 'fixture-base', environment: 'local', log });
     }
   }, 300_000);
 
@@ -112,15 +112,16 @@ describe('engine commands on the fixture estate', () => {
 
   it('destroys in reverse order', async () => {
     for (const stack of [...ORDER].reverse()) {
-      const destroyed = await destroyStack({ workspaceRoot: ESTATE, stack, environment: 'local', breakGlass: false, log });
+      const destroyed = await destroyStack({ workspaceRoot: ESTATE, stack, environment: 'local', log });
       expect(destroyed.remove, stack).toBeGreaterThan(0);
     }
   }, 300_000);
 
-  it('refuses to destroy a production or staging stack without --break-glass, before touching anything', async () => {
+  it('refuses to apply or destroy a production or staging stack from the working tree without --break-glass, before touching anything', async () => {
     for (const environment of ['prod', 'staging']) {
-      await expect(destroyStack({ workspaceRoot: WORKSPACE, stack: 'database', environment, breakGlass: false, log })).rejects.toThrow(
-        BreakGlassRequiredError,
+      await expect(destroyStack({ workspaceRoot: WORKSPACE, stack: 'database', environment, log })).rejects.toThrow(ProtectedEnvironmentError);
+      await expect(applyStack({ workspaceRoot: WORKSPACE, stack: 'database', environment, log })).rejects.toThrow(
+        new RegExp(`refusing to apply database in ${environment}: .*changes only by promotion.*platform promote database@<version> --to ${environment}.*--break-glass`),
       );
       expect(existsSync(join(WORKSPACE, engineWorkdir('database', environment)))).toBe(false);
     }

@@ -160,7 +160,7 @@ describe('the fixture estate with its state in the gcs backend', () => {
   }, 300_000);
 
   it('destroys in reverse order and leaves no resource in any state and no lock', async () => {
-    for (const stack of [...ORDER].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: ENVIRONMENT, breakGlass: false, log });
+    for (const stack of [...ORDER].reverse()) await destroyStack({ workspaceRoot: estate, stack, environment: ENVIRONMENT, log });
     for (const stack of ORDER) {
       const state = JSON.parse(Buffer.from((await bucket.get(`${ENVIRONMENT}/${stack}/default.tfstate`))!).toString('utf8')) as { resources: unknown[] };
       expect(state.resources, stack).toEqual([]);

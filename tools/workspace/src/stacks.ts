@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readProjectManifest, type ProjectManifest } from '@platform/config';
 import { UsageError } from './errors';
 
-export { findWorkspaceRoot } from '@platform/config';
+export { ESTATE_VARIABLE, findEstateRoot, findWorkspaceRoot } from '@platform/config';
 
 export const STACKS_DIR = 'stacks';
 

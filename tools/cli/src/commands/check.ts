@@ -7,7 +7,7 @@ export function registerCheck(program: Command): void {
     .option('--json', 'print the summary as JSON instead of Markdown tables')
     .action(async (options: { json?: boolean }) => {
       const { runCheck } = await import('@platform/suite');
-      const { findWorkspaceRoot } = await import('@platform/workspace');
-      process.exitCode = await runCheck({ workspaceRoot: findWorkspaceRoot(), json: options.json === true });
+      const { findEstateRoot } = await import('@platform/workspace');
+      process.exitCode = await runCheck({ workspaceRoot: findEstateRoot(), json: options.json === true });
     });
 }

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import { engineCommand, log } from './engine-command';
+import { runRecorded } from './apply';
+import { engineCommand } from './engine-command';
+import { BREAK_GLASS_OPTION, STORE_OPTION_HELP } from './options';
 
 export function registerDestroy(program: Command): void {
-  engineCommand(program, 'destroy', 'Destroy a stack in one environment; staging and production need --break-glass.')
-    .option('--break-glass', 'allow destroying a staging or production environment (recorded in the output)')
-    .action(async (stack: string, options: { env: string; breakGlass?: boolean }) => {
-      const [{ destroyStack }, { findWorkspaceRoot }] = await Promise.all([import('@platform/deploy'), import('@platform/workspace')]);
-      await destroyStack({ workspaceRoot: findWorkspaceRoot(), stack, environment: options.env, breakGlass: options.breakGlass === true, log });
+  engineCommand(program, 'destroy', 'Destroy a stack in one environment, recorded in the artifact store; staging and production need --break-glass with a reason.')
+    .option(...BREAK_GLASS_OPTION)
+    .option('--store <spec>', `where the run is recorded: ${STORE_OPTION_HELP}`)
+    .action(async (stack: string, options: { env: string; breakGlass?: string; store?: string }) => {
+      await runRecorded('destroy', stack, options);
     });
 }

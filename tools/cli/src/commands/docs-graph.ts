@@ -9,8 +9,8 @@ export function registerDocsGraph(program: Command): void {
       const { readFileSync, writeFileSync } = await import('node:fs');
       const { join } = await import('node:path');
       const { readNxGraph, replaceGeneratedGraph, stackGraphMermaid } = await import('@platform/docs');
-      const { findWorkspaceRoot } = await import('@platform/workspace');
-      const workspaceRoot = findWorkspaceRoot();
+      const { findEstateRoot } = await import('@platform/workspace');
+      const workspaceRoot = findEstateRoot();
       const file = 'docs/architecture.md';
       const current = readFileSync(join(workspaceRoot, file), 'utf8');
       const updated = replaceGeneratedGraph(current, stackGraphMermaid(readNxGraph(workspaceRoot)), file);

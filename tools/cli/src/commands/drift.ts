@@ -20,9 +20,9 @@ export function registerDrift(program: Command): void {
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (stacks: string[], options: { env: string; store?: string; concurrency: string; json?: boolean }) => {
       const { checkEnvironmentDrift, DRIFT_EXIT_CODES, renderDriftReport, saveDriftReport, writeDriftReportFiles } = await import('@platform/drift');
-      const { findWorkspaceRoot } = await import('@platform/workspace');
+      const { findEstateRoot } = await import('@platform/workspace');
       const concurrency = wholeNumberOption('--concurrency', options.concurrency);
-      const workspaceRoot = findWorkspaceRoot();
+      const workspaceRoot = findEstateRoot();
       const store = await openArtifactStore(workspaceRoot, options.store);
       const report = await checkEnvironmentDrift({ workspaceRoot, environment: options.env, stacks, store, concurrency, log: (line) => console.error(line) });
       const markdown = renderDriftReport(report);

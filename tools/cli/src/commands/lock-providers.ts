@@ -11,7 +11,7 @@ export function registerLockProviders(program: Command): void {
     .option('--providers <source>', 'auto (default: a reachability probe), registry or mirror')
     .option('--estate <dir>', 'the estate whose stacks to lock (default: this workspace)')
     .action(async (stacks: string[], options: { providers?: string; estate?: string }) => {
-      const [{ lockStackProviders }, { parseProviderSourceRequest }, { runSynth }, { ExternalError, findWorkspaceRoot, listStacks, UsageError }, { resolve }] = await Promise.all([
+      const [{ lockStackProviders }, { parseProviderSourceRequest }, { runSynth }, { ExternalError, findEstateRoot, listStacks, UsageError }, { resolve }] = await Promise.all([
         import('@platform/deploy'),
         import('@platform/engine'),
         import('@platform/synth'),
@@ -19,7 +19,7 @@ export function registerLockProviders(program: Command): void {
         import('node:path'),
       ]);
       const providerSource = options.providers === undefined ? undefined : parseProviderSourceRequest(options.providers, '--providers');
-      const workspaceRoot = options.estate ? resolve(options.estate) : findWorkspaceRoot();
+      const workspaceRoot = options.estate ? resolve(options.estate) : findEstateRoot();
       const known = listStacks(workspaceRoot);
       const unknown = stacks.filter((stack) => !known.includes(stack));
       if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(', ')}: the stacks are ${known.join(', ')}`);

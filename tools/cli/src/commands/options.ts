@@ -1,7 +1,7 @@
 import { Argument } from 'commander';
 import { estateArtifactStore, listEnvironments } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
-import { findWorkspaceRoot, listStacks, UsageError } from '@platform/workspace';
+import { findEstateRoot, listStacks, UsageError } from '@platform/workspace';
 
 export const STORE_OPTION_HELP =
   "gs://bucket/prefix, s3://bucket/prefix or a local directory (default: $PLATFORM_STORE, else the environments' `artifacts`, else dist/store)";
@@ -21,6 +21,12 @@ export async function openArtifactStore(
   return openConfiguredStore(workspaceRoot, chosen, { env });
 }
 
+/** `--break-glass "<reason>"`: lets a run go around the pipeline; the reason is recorded. */
+export const BREAK_GLASS_OPTION = [
+  '--break-glass <reason>',
+  'emergency only: go around the promotion gate or the protection of staging and production; the reason (a ticket and why) is recorded and counts as a failed change',
+] as const;
+
 /** A whole-number option of at least `min`, or a usage error naming the option. */
 export function wholeNumberOption(flag: string, value: string, min = 1): number {
   const parsed = Number(value);
@@ -34,7 +40,7 @@ export function wholeNumberOption(flag: string, value: string, min = 1): number 
  */
 function knownName(kind: 'stack' | 'environment', list: (workspaceRoot: string) => string[]) {
   return (value: string): string => {
-    const known = list(findWorkspaceRoot());
+    const known = list(findEstateRoot());
     if (!known.includes(value)) throw new UsageError(`unknown ${kind} '${value}': the ${kind}s are ${known.join(', ') || 'none'}`);
     return value;
   };

@@ -11,12 +11,12 @@ export function registerPlanEnv(program: Command): void {
     .option('--offline', 'plan from zero without credentials or network, instead of against the live state')
     .option('--json', 'print the report as JSON instead of Markdown')
     .action(async (options: { env: string; offline?: boolean; json?: boolean }) => {
-      const [{ loadEnvironment }, { choosePlanMode, planEnvironment, renderEnvironmentPlan, writeEnvironmentPlan }, { findWorkspaceRoot }] = await Promise.all([
+      const [{ loadEnvironment }, { choosePlanMode, planEnvironment, renderEnvironmentPlan, writeEnvironmentPlan }, { findEstateRoot }] = await Promise.all([
         import('@platform/config'),
         import('@platform/deploy'),
         import('@platform/workspace'),
       ]);
-      const workspaceRoot = findWorkspaceRoot();
+      const workspaceRoot = findEstateRoot();
       const mode = choosePlanMode(loadEnvironment(workspaceRoot, options.env), options.offline === true);
       console.error(`${options.env}: ${mode.offline ? 'offline plan from zero' : 'plan against the configured backend'} (${mode.reason})`);
       const plan = await planEnvironment({ workspaceRoot, environment: options.env, offline: mode.offline, log: (line) => console.error(line) });

@@ -4,8 +4,8 @@ import { engineCommand, log } from './engine-command';
 export function registerPlan(program: Command): void {
   engineCommand(program, 'plan', 'Plan a stack in one environment; saves the plan file and its JSON rendering.').action(
     async (stack: string, options: { env: string }) => {
-      const [{ planStack }, { findWorkspaceRoot }] = await Promise.all([import('@platform/deploy'), import('@platform/workspace')]);
-      await planStack({ workspaceRoot: findWorkspaceRoot(), stack, environment: options.env, log });
+      const [{ planStack }, { findEstateRoot }] = await Promise.all([import('@platform/deploy'), import('@platform/workspace')]);
+      await planStack({ workspaceRoot: findEstateRoot(), stack, environment: options.env, log });
     },
   );
 }

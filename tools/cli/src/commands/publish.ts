@@ -4,18 +4,19 @@ import { openArtifactStore, STORE_OPTION_HELP, stackArgument } from './options';
 export function registerPublish(program: Command): void {
   program
     .command('publish')
-    .description('Upload a packaged stack version to the artifact store (S3 or the local directory store); a published version never changes.')
+    .description('Upload a packaged stack version to the artifact store and sign its manifest (PLATFORM_SIGNING_KEY); a published version never changes.')
     .addArgument(stackArgument('stack name (package it first)'))
     .option('--version <version>', "release version (default: the stack's package.json version)")
     .option('--store <spec>', STORE_OPTION_HELP)
     .action(async (stack: string, options: { version?: string; store?: string }) => {
-      const { publishArtifact } = await import('@platform/store');
-      const { readPackagedArtifact, releasedVersion } = await import('@platform/delivery');
-      const { findWorkspaceRoot } = await import('@platform/workspace');
-      const workspaceRoot = findWorkspaceRoot();
+      const { loadTrustedKeys, publishSignedArtifact, readPackagedArtifact, releasedVersion, requireSigner } = await import('@platform/delivery');
+      const { findEstateRoot } = await import('@platform/workspace');
+      const workspaceRoot = findEstateRoot();
       const version = options.version ?? releasedVersion(workspaceRoot, stack);
+      const artifact = readPackagedArtifact(workspaceRoot, stack, version);
+      const signer = requireSigner(loadTrustedKeys(workspaceRoot), process.env, `the manifest of ${stack}@${version}`);
       const store = await openArtifactStore(workspaceRoot, options.store);
-      const result = await publishArtifact(store, readPackagedArtifact(workspaceRoot, stack, version));
-      console.log(`${stack}@${version}: ${result.status} in ${store.location} (manifest sha256 ${result.manifestSha256})`);
+      const result = await publishSignedArtifact(store, artifact, signer);
+      console.log(`${stack}@${version}: ${result.status} in ${store.location} (manifest sha256 ${result.manifestSha256}, signed by ${result.keyId})`);
     });
 }

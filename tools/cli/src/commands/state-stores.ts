@@ -40,7 +40,7 @@ export class StateCommandRuntime {
   }
 
   async workspaceRoot(): Promise<string> {
-    return this.context.workspaceRoot ?? (await import('@platform/workspace')).findWorkspaceRoot();
+    return this.context.workspaceRoot ?? (await import('@platform/workspace')).findEstateRoot();
   }
 
   /** The option's store, else $PLATFORM_STATE_BACKUP, else the environment's `state.backups`, else the local default. */

@@ -7,8 +7,8 @@ export function registerSynth(program: Command): void {
     .argument('[stacks...]', 'stack names (default: every stack)')
     .action(async (stacks: string[]) => {
       const { runSynth } = await import('@platform/synth');
-      const { findWorkspaceRoot } = await import('@platform/workspace');
-      const outcomes = await runSynth({ workspaceRoot: findWorkspaceRoot(), stacks, log: (line) => console.log(line) });
+      const { findEstateRoot } = await import('@platform/workspace');
+      const outcomes = await runSynth({ workspaceRoot: findEstateRoot(), stacks, log: (line) => console.log(line) });
       if (outcomes.some((outcome) => !outcome.ok)) process.exitCode = 1;
     });
 }

@@ -6,7 +6,7 @@ export function registerTest(program: Command): void {
     .description('The whole test suite: lint, typecheck, unit, stack and policy tests, integration tests with the real engine and servers, and synth of every stack.')
     .action(async () => {
       const { runTestSuite } = await import('@platform/suite');
-      const { findWorkspaceRoot } = await import('@platform/workspace');
-      process.exitCode = await runTestSuite({ workspaceRoot: findWorkspaceRoot() });
+      const { findEstateRoot } = await import('@platform/workspace');
+      process.exitCode = await runTestSuite({ workspaceRoot: findEstateRoot() });
     });
 }

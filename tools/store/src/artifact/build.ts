@@ -54,6 +54,25 @@ export interface BuildArtifactOptions {
   readonly commit?: string;
   /** The provider lock file (`.terraform.lock.hcl`) every environment's configuration is deployed with. */
   readonly lockFile?: string;
+  /**
+   * Package even though the stack's sources, the libraries or its configuration differ from the
+   * commit; the manifest then says `dirty: true`, and such an artifact never reaches staging or
+   * production. @default false: a dirty tree is refused
+   */
+  readonly allowDirty?: boolean;
+}
+
+/** The files an artifact of the stack is made from, as git pathspecs relative to the estate. */
+export function artifactSourcePaths(stack: string): string[] {
+  return [`stacks/${stack}`, 'libs', ':(glob)environments/*/environment.yaml', `:(glob)environments/*/${stack}.yaml`];
+}
+
+/** The artifact's source files that differ from HEAD (modified, staged or untracked), as git prints them. */
+export function uncommittedSources(workspaceRoot: string, stack: string): string[] {
+  return git(workspaceRoot, ['status', '--porcelain', '--untracked-files=all', '--', ...artifactSourcePaths(stack)])
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(3));
 }
 
 export function buildArtifact(workspaceRoot: string, stack: string, version: string, options: BuildArtifactOptions): Artifact {
@@ -63,6 +82,13 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
   if (!existsSync(reportFile)) throw new UsageError(`dist/stacks/${stack}/synth.json does not exist: run 'npx nx run ${stack}:synth' first`);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SynthReport;
   const gitCommit = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]).trim();
+  const uncommitted = uncommittedSources(workspaceRoot, stack);
+  if (uncommitted.length > 0 && !options.allowDirty) {
+    throw new UsageError(
+      `refusing to package ${stack}@${version}: its sources differ from commit ${gitCommit.slice(0, 12)} (${uncommitted.slice(0, 5).join(', ')}${uncommitted.length > 5 ? `, ${uncommitted.length - 5} more` : ''}), ` +
+        'so the artifact would name a commit that does not hold its bytes. Commit first, or pass --allow-dirty for an artifact that can never reach staging or production.',
+    );
+  }
 
   const files = new Map<string, Uint8Array>();
   const environments: ArtifactManifest['environments'] = {};
@@ -83,6 +109,7 @@ export function buildArtifact(workspaceRoot: string, stack: string, version: str
     stack,
     version,
     gitCommit,
+    ...(uncommitted.length > 0 ? { dirty: true as const } : {}),
     sourceHash: treeHash(workspaceRoot, gitCommit, [`stacks/${stack}`, 'libs']),
     environments,
     engine: { opentofu: options.toolchain.opentofu },

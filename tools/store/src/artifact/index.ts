@@ -1,4 +1,4 @@
-export { buildArtifact, LOCK_FILE, manifestBytes, sha256Hex, type Artifact, type ArtifactToolchain, type BuildArtifactOptions } from './build';
+export { artifactSourcePaths, buildArtifact, LOCK_FILE, uncommittedSources, manifestBytes, sha256Hex, type Artifact, type ArtifactToolchain, type BuildArtifactOptions } from './build';
 export { canonicalJson, manifestSchema, parseManifest, type ArtifactManifest } from './manifest';
 export {
   blobKey,

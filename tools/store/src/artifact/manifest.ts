@@ -9,6 +9,8 @@ export const manifestSchema = z.strictObject({
   version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must be a semantic version'),
   /** The commit the artifact was built from (the release tag's commit). */
   gitCommit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full git commit id'),
+  /** Packaged with --allow-dirty from a working tree whose sources differ from gitCommit: never for staging or production. */
+  dirty: z.literal(true).optional(),
   /** sha256 over the stack's source files and the libraries, path by path. */
   sourceHash: sha256,
   /** Per environment: the hash of the configuration files that produced its JSON. */
