@@ -18,7 +18,7 @@ export async function runDrillBenchmark(options: { readonly workspaceRoot: strin
   let repository: string | undefined;
   try {
     await withFixtureStateServer(options.workspaceRoot, async () => {
-      repository = await releaseFixtureEstate({ workspaceRoot: options.workspaceRoot, store: store!, version: '1.0.0', to: 'fx-prod' });
+      repository = (await releaseFixtureEstate({ workspaceRoot: options.workspaceRoot, store: store!, version: '1.0.0', to: 'fx-prod' })).repository;
       const reports: DrillReport[] = [];
       for (let run = 0; run < options.runs; run++) {
         const report = await runDrill({ repository, estate: FIXTURE_ESTATE, environment: 'local', store: store!, backupStore: backupStore!, mode: 'full', log: () => {} });

@@ -89,7 +89,8 @@ export async function completeRecord(
   signer: Signer | undefined,
   now = new Date(),
 ): Promise<DeploymentRecord> {
-  const { signature: _signature, ...fields } = started;
+  // A record read back from the store carries where it was and who signed it: not part of it.
+  const { signature: _signature, key: _key, signedBy: _signedBy, ...fields } = started as StoredRecord;
   const at = now.toISOString();
   const record = sign(
     {

@@ -61,6 +61,8 @@ export interface DeliveryStatus {
   readonly breakGlass: BreakGlassEntry[];
   /** Objects under records/ that are not trustworthy records, with why. */
   readonly rejected: RejectedRecord[];
+  /** Records no trusted key signed (a laptop without the CI key, or a hand-written one): listed by `records list`, not counted. */
+  readonly unsigned: number;
 }
 
 export const TREND_WEEKS = 4;
@@ -140,11 +142,13 @@ function weeklyTrend(order: readonly string[], records: readonly StoredRecord[],
   );
 }
 
-/** Which version each environment runs, how far it lags, the DORA measures and the break-glass log, from the records. */
+/** Which version each environment runs, how far it lags, the DORA measures and the break-glass log, from the signed records. */
 export async function deliveryStatus(workspaceRoot: string, store: ObjectStore, now = new Date()): Promise<DeliveryStatus> {
   const order = promotionOrder(loadAllEnvironments(workspaceRoot));
   const last = order[order.length - 1];
-  const { records, rejected } = await listRecords(store, loadTrustedKeys(workspaceRoot));
+  const listed = await listRecords(store, loadTrustedKeys(workspaceRoot));
+  const records = listed.records.filter((r) => r.signedBy !== undefined);
+  const { rejected } = listed;
   const stacks: StackStatus[] = [];
   for (const stack of listStacks(workspaceRoot)) {
     const versions = (await listVersions(store, stack)).filter((v) => semver.valid(v)).sort(semver.compare);
@@ -163,7 +167,7 @@ export async function deliveryStatus(workspaceRoot: string, store: ObjectStore, 
   const breakGlass = records
     .filter((r) => r.breakGlass)
     .map((r) => ({ at: r.startedAt, stack: r.stack, environment: r.environment, operation: r.operation, actor: r.actor, reason: r.breakGlass!.reason, outcome: r.outcome, gitCommit: r.gitCommit }));
-  return { order, stacks, trend: weeklyTrend(order, records, now), breakGlass, rejected };
+  return { order, stacks, trend: weeklyTrend(order, records, now), breakGlass, rejected, unsigned: listed.records.length - records.length };
 }
 
 /** A drill's recovery time, for the RTO trend beside the delivery measures. */
@@ -216,6 +220,7 @@ export function renderStatus(status: DeliveryStatus, drills: readonly DrillRto[]
       ? 'None.'
       : markdownTable(['When', 'Stack', 'Environment', 'Operation', 'Actor', 'Reason', 'Outcome'], status.breakGlass.map((b) => [b.at, b.stack, b.environment, b.operation, cell(b.actor), cell(b.reason), b.outcome])),
   );
+  if (status.unsigned > 0) sections.push(`${status.unsigned} unsigned record(s) not counted: see 'platform records list'.`);
   if (status.rejected.length > 0) {
     sections.push('### Rejected records (not counted)', markdownTable(['Object', 'Why'], status.rejected.map((r) => [r.key, cell(r.reason)])));
   }

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { packageStack, promote } from '@platform/delivery';
+import { packageStack, promote, publishSignedArtifact } from '@platform/delivery';
+import { trustNewSigningKey } from './fixture-signing';
 import { applyStack, destroyStack, engineWorkdir } from '@platform/deploy';
 import { checkEnvironmentDrift, DRIFT_EXIT_CODES, renderDriftReport, saveDriftReport } from '@platform/drift';
 import { runSynth } from '@platform/synth';
 import { startStateServer, type StateServerSession } from '@platform/engine';
-import { LocalDirectoryStore, publishArtifact } from '@platform/store';
+import { LocalDirectoryStore } from '@platform/store';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
@@ -86,8 +87,9 @@ describe('drift detection on the fixture estate with the real engine and S3 back
   }, 300_000);
 
   it('compares a stack with the released version the environment runs, when there is one', async () => {
-    await publishArtifact(store, await packageStack(estate, 'fixture-edge', '1.0.0'));
-    await promote({ workspaceRoot: estate, store, stack: 'fixture-edge', version: '1.0.0', to: 'local', log });
+    const key = trustNewSigningKey(estate);
+    await publishSignedArtifact(store, await packageStack(estate, 'fixture-edge', '1.0.0'), key.signer);
+    await promote({ workspaceRoot: estate, store, stack: 'fixture-edge', version: '1.0.0', to: 'local', env: key.env, log });
     writeFileSync(page(), '<h1>edited again</h1>\n');
     const report = await check(new Date('2026-11-22T13:00:00Z'));
     expect(report.stacks.map((s) => [s.stack, s.configuration, s.status])).toEqual([

@@ -4,13 +4,14 @@ import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, loadEnvironment, nxChildEnvironment } from '@platform/config';
-import { packageStack, promote } from '@platform/delivery';
+import { packageStack, promote, publishSignedArtifact } from '@platform/delivery';
 import { openStackEngine } from '@platform/deploy';
 import { assertDrillEnvironment, DRILL_PHASES, DrillRefusedError, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, type DrillOptions } from '@platform/drill';
 import { FIXTURE_ESTATE, releaseFixtureEstate } from './fixture-release';
+import type { FixtureSigningKey } from './fixture-signing';
 import { openStateStore, stateLockKey, stateObjectKey } from '@platform/state';
 import { s3ClientFor, startStateServer, type StateServerSession } from '@platform/engine';
-import { LocalDirectoryStore, publishArtifact, S3Store, sha256Hex, type Artifact } from '@platform/store';
+import { LocalDirectoryStore, S3Store, sha256Hex, type Artifact } from '@platform/store';
 import { commitAll, removeWorkspaceCopy } from '@platform/testing';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
@@ -37,6 +38,7 @@ function withConfiguration(artifact: Artifact, version: string, environment: str
 describe('rebuild-from-zero drill of the fixture estate, real engine and S3 server', () => {
   let stateServer: StateServerSession;
   let repository: string;
+  let signing: FixtureSigningKey;
   let storeDir: string;
   let store: LocalDirectoryStore;
   let backupStore: S3Store;
@@ -59,7 +61,7 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     store = new LocalDirectoryStore(storeDir);
     stateServer = await startStateServer({ workspaceRoot: WORKSPACE, buckets: ['fixture-state', 'fixture-state-backups'] });
     backupStore = new S3Store({ client: s3ClientFor(stateServer.server), bucket: 'fixture-state-backups', prefix: 'drills' });
-    repository = await releaseFixtureEstate({ workspaceRoot: WORKSPACE, store, version: '1.0.0', to: 'fx-prod' });
+    ({ repository, signing } = await releaseFixtureEstate({ workspaceRoot: WORKSPACE, store, version: '1.0.0', to: 'fx-prod' }));
   }, 900_000);
 
   afterAll(async () => {
@@ -201,8 +203,8 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     const json = JSON.parse(Buffer.from(good.files.get('environments/local/cdk.tf.json')!).toString('utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const [type, resources] = Object.entries(json.resource).find(([t]) => t.startsWith('random_'))!;
     resources[Object.keys(resources)[0]!]!.no_such_argument = true;
-    await publishArtifact(store, withConfiguration(good, '1.0.1', 'local', JSON.stringify(json)));
-    await promote({ workspaceRoot: estate(), store, stack: 'fixture-app', version: '1.0.1', to: 'fx-prod', breakGlass: { reason: 'drill test: broken drill configuration' }, log });
+    await publishSignedArtifact(store, withConfiguration(good, '1.0.1', 'local', JSON.stringify(json)), signing.signer);
+    await promote({ workspaceRoot: estate(), store, stack: 'fixture-app', version: '1.0.1', to: 'fx-prod', breakGlass: { reason: 'drill test: broken drill configuration' }, env: signing.env, log });
     commitAll(repository, 'fx-prod runs fixture-app 1.0.1');
 
     const report = await drill();

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { ObjectStore } from '@platform/store';
-import { publishArtifact } from '@platform/store';
 import { commitAll, copyWorkspaceAsRepository } from '@platform/testing';
-import { packageStack, promote } from '@platform/delivery';
+import { packageStack, promote, publishSignedArtifact } from '@platform/delivery';
+import { trustNewSigningKey, type FixtureSigningKey } from './fixture-signing';
 import { dependencyLayers, InternalError, readStackGraph } from '@platform/workspace';
 import { runSynth } from '@platform/synth';
 
@@ -11,24 +11,25 @@ export const FIXTURE_ESTATE = 'tools/fixture-estate';
 /**
  * A clean clone of the repository in which every fixture stack is published at `version` and
  * promoted to `to` (deployed there for real, the gate skipped with a recorded reason), the
- * releases file committed: what a drill of the fixture estate starts from. The state server
- * must be running (PLATFORM_STATE_ENDPOINT set). Returns the repository's path.
+ * releases file and a trusted signing key committed (its private key in PLATFORM_SIGNING_KEY of the returned env): what a drill of the fixture estate starts from. The state server
+ * must be running (PLATFORM_STATE_ENDPOINT set). Returns the repository's path and the signing key.
  */
 export async function releaseFixtureEstate(options: {
   readonly workspaceRoot: string;
   readonly store: ObjectStore;
   readonly version: string;
   readonly to: string;
-}): Promise<string> {
+}): Promise<{ readonly repository: string; readonly signing: FixtureSigningKey }> {
   const repository = copyWorkspaceAsRepository(options.workspaceRoot, 'released-estate');
   const estate = join(repository, FIXTURE_ESTATE);
+  const key = trustNewSigningKey(estate);
   const synth = await runSynth({ workspaceRoot: estate, stacks: [], log: () => {} });
   const failed = synth.flatMap((o) => (o.ok ? [] : [o.stack]));
   if (failed.length > 0) throw new InternalError(`synth of the fixture estate failed for ${failed.join(', ')}`);
   for (const stack of dependencyLayers(readStackGraph(estate)).flat()) {
-    await publishArtifact(options.store, await packageStack(estate, stack, options.version));
-    await promote({ workspaceRoot: estate, store: options.store, stack, version: options.version, to: options.to, breakGlass: { reason: 'fixture release' }, log: () => {} });
+    await publishSignedArtifact(options.store, await packageStack(estate, stack, options.version), key.signer);
+    await promote({ workspaceRoot: estate, store: options.store, stack, version: options.version, to: options.to, breakGlass: { reason: 'fixture release' }, env: key.env, log: () => {} });
   }
   commitAll(repository, `${options.to} runs ${options.version} of every fixture stack`);
-  return repository;
+  return { repository, signing: key };
 }
