@@ -1,4 +1,4 @@
-import { fetchArtifact, type Artifact, type ObjectStore } from '@platform/store';
+import type { Artifact } from '@platform/store';
 import { UsageError } from '@platform/workspace';
 
 /** A released stack version as one environment deploys it. */
@@ -9,11 +9,6 @@ export interface ReleasedStack {
   readonly configuration: string;
   /** The provider lock file the artifact was packaged with, when it carries one. */
   readonly lockFile?: string;
-}
-
-/** Fetches and verifies a published version and takes its bytes (and lock file) for one environment. */
-export async function fetchReleasedStack(store: ObjectStore, stack: string, version: string, environment: string): Promise<ReleasedStack> {
-  return releasedStackOf(await fetchArtifact(store, stack, version), environment);
 }
 
 /** An artifact's bytes (and lock file) for one environment. */

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { loadEnvironment } from '@platform/config';
 import type { ObjectStore } from '@platform/store';
 import { InternalError, readStackGraph, runGraph, runId, UsageError } from '@platform/workspace';
-import { fetchReleasedStack, readReleases, type ReleasedStack } from '@platform/deploy';
+import { fetchSignedArtifact, loadTrustedKeys } from '@platform/delivery';
+import { readReleases, releasedStackOf, type ReleasedStack } from '@platform/deploy';
 import { driftOutcome, listDriftReports, withDriftAge, type DriftReport } from './drift-report';
 import { checkStackDrift, type StackDrift } from './stack-drift';
 
@@ -37,11 +38,11 @@ export async function checkEnvironmentDrift(options: DriftCheckOptions): Promise
     graph,
     async (stack) => {
       const version = releases[stack]?.version;
-      // Compared against the bytes the environment runs: the released artifact, when there is one.
+      // Compared against the bytes the environment runs: the released, signed artifact, when there is one.
       let release: ReleasedStack | undefined;
       if (version && options.store) {
         try {
-          release = await fetchReleasedStack(options.store, stack, version, environment.name);
+          release = releasedStackOf(await fetchSignedArtifact(options.store, loadTrustedKeys(options.workspaceRoot), stack, version), environment.name);
         } catch (error) {
           const failed: StackDrift = { stack, status: 'error', resources: [], resourcesInState: 0, seconds: 0, configuration: `${stack}@${version}`, error: (error as Error).message };
           options.log(`${stack} (${environment.name}): error: ${failed.error}`);

@@ -273,7 +273,7 @@ describe('protected environments, signed artifacts and durable records', () => {
 
   it('refuses everything a revoked key signed', () => {
     const file = join(estate, 'environments/signing-keys.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/(  - id: fixture-ci\n    publicKey: [^\n]+\n    retired: [^\n]+\n)/, '$1    revoked: true\n'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/( {2}- id: fixture-ci\n {4}publicKey: [^\n]+\n {4}retired: [^\n]+\n)/, '$1    revoked: true\n'));
     const run = platform(['promote', `${STACK}@1.0.0`, '--to', 'fx-prod'], next.env);
     expect(run.code, run.output).not.toBe(0);
     expect(run.stderr).toMatch(/is signed by key 'fixture-ci', which environments\/signing-keys\.yaml marks revoked/);

@@ -316,8 +316,8 @@ export function buildProjectConfiguration(
     const perEnvironment = (operation: string, dependsOn: TargetConfiguration['dependsOn'], description: string) =>
       perEnvironmentTarget(name, operation, environments, dependsOn, description, commands(operation));
     targets[options.planTargetName] = perEnvironment('plan', [options.synthTargetName], 'Plans the stack; saves tfplan and plan.json in dist/engine.');
-    targets[options.applyTargetName] = perEnvironment('apply', [options.synthTargetName, `^${options.applyTargetName}`], 'Plans and applies the stack after its upstream stacks.');
-    targets[options.destroyTargetName] = perEnvironment('destroy', [options.synthTargetName], 'Destroys the stack; staging and production refuse without --break-glass.');
+    targets[options.applyTargetName] = perEnvironment('apply', [options.synthTargetName, `^${options.applyTargetName}`], 'Plans and applies the stack after its upstream stacks; staging and production take only promotions (or --break-glass with a reason).');
+    targets[options.destroyTargetName] = perEnvironment('destroy', [options.synthTargetName], 'Destroys the stack; staging and production refuse without --break-glass and a reason.');
     targets[options.outputTargetName] = perEnvironment('output', [], 'Prints the stack outputs as JSON.');
     targets[options.driftTargetName] = perEnvironment(
       'drift',
