@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { nxChildEnvironment } from '@platform/config';
+import { listEnvironments, nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { ExternalError, markdownTable } from '@platform/workspace';
 
@@ -15,7 +15,7 @@ function timed(cwd: string, command: string, args: readonly string[]): number {
 
 /** Adds `count` stacks copied from the bootstrap stack (renamed, publishing nothing) with settings everywhere. */
 function generateStacks(root: string, count: number): void {
-  const environments = readdirSync(join(root, 'environments'));
+  const environments = listEnvironments(root);
   for (let i = 0; i < count; i++) {
     const name = `gen-${String(i).padStart(3, '0')}`;
     cpSync(join(root, 'stacks/bootstrap'), join(root, 'stacks', name), { recursive: true });

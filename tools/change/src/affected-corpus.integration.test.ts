@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
+import { findWorkspaceRoot, listEnvironments, nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { markdownTable, readStackGraph } from '@platform/workspace';
 import { candidateStacks, changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
@@ -51,7 +51,7 @@ const CORPUS: readonly ChangeKind[] = [
       edit(r, 'stacks/archive/src/index.ts', "name: 'bootstrap'", "name: 'archive'");
       edit(r, 'stacks/archive/src/index.ts', 'stack.publish(bootstrapContract, { stateBucket: bucket.name, stateKeyId: stateKey.id });', 'void bucket;');
       edit(r, 'stacks/archive/src/index.ts', "import { bootstrapContract } from '@platform/contracts';\n", '');
-      for (const env of readdirSync(join(r, 'environments'))) cpSync(join(r, `environments/${env}/bootstrap.yaml`), join(r, `environments/${env}/archive.yaml`));
+      for (const env of listEnvironments(r)) cpSync(join(r, `environments/${env}/bootstrap.yaml`), join(r, `environments/${env}/archive.yaml`));
     },
     expected: ['archive'],
   },
@@ -59,7 +59,7 @@ const CORPUS: readonly ChangeKind[] = [
     name: 'deleted stack',
     change: (r) => {
       rmSync(join(r, 'stacks/app-service'), { recursive: true });
-      for (const env of readdirSync(join(r, 'environments'))) rmSync(join(r, `environments/${env}/app-service.yaml`));
+      for (const env of listEnvironments(r)) rmSync(join(r, `environments/${env}/app-service.yaml`));
     },
     expected: ['app-service'],
   },

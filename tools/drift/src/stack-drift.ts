@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { EngineError, type Diagnostic } from '@platform/engine';
+import { EngineError, type Diagnostic, type EngineRunner } from '@platform/engine';
 import type { ReleasedStack } from '@platform/deploy';
 import { openStackEngine, savePlanJson } from '@platform/deploy';
 import { resourceDrift, type RefreshPlanJson, type ResourceDrift } from './resource-drift';
@@ -43,15 +43,16 @@ export async function checkStackDrift(options: {
   const configuration = release ? `${stack}@${release.version}` : 'synth output';
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
+  let runner: EngineRunner | undefined;
   try {
-    const { runner } = await openStackEngine({
+    ({ runner } = await openStackEngine({
       workspaceRoot: options.workspaceRoot,
       stack,
       environment: options.environment,
       backend: true,
       log: () => {},
       ...(release ? { release } : {}),
-    });
+    }));
     await runner.plan({ out: DRIFT_PLAN_FILE, refreshOnly: true });
     const rendering = (await savePlanJson(runner, DRIFT_PLAN_FILE, DRIFT_PLAN_JSON_FILE)).rendering as PlanWithState;
     const resourcesInState = (rendering.prior_state?.values?.root_module?.resources ?? []).filter((r) => (r.mode ?? 'managed') === 'managed').length;
@@ -59,6 +60,9 @@ export async function checkStackDrift(options: {
     const status: DriftStatus = resources.length > 0 ? 'drifted' : resourcesInState === 0 ? 'not-deployed' : 'in-sync';
     return { stack, status, resources, resourcesInState, seconds: elapsed(), configuration };
   } catch (error) {
+    // A consumer never deployed reads upstream state that may not exist either, and its refresh
+    // fails on that; with nothing in its own state, it is simply not deployed.
+    if (runner && (await holdsNothing(runner))) return { stack, status: 'not-deployed', resources: [], resourcesInState: 0, seconds: elapsed(), configuration };
     const diagnostics = error instanceof EngineError ? error.diagnostics : [];
     return {
       stack,
@@ -70,5 +74,14 @@ export async function checkStackDrift(options: {
       error: (error as Error).message,
       ...(diagnostics.length > 0 ? { diagnostics } : {}),
     };
+  }
+}
+
+/** Whether the stack's state is known to hold no resource; a state that cannot be read is not known to. */
+async function holdsNothing(runner: EngineRunner): Promise<boolean> {
+  try {
+    return (await runner.stateAddresses()).length === 0;
+  } catch {
+    return false;
   }
 }

@@ -40,7 +40,9 @@ export interface ServerProcess {
 }
 
 export function spawnServerProcess(binary: string, args: readonly string[], env: NodeJS.ProcessEnv): ServerProcess {
-  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The servers keep state and objects on disk: umask 077 makes every file they create 0600 in
+  // 0700 folders. `exec` keeps the child's pid the server's own, for the signals that stop it.
+  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', binary, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = new OutputTail();
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));

@@ -57,6 +57,12 @@ describe('drift detection on the fixture estate with the real engine and S3 back
     await saveDriftReport(store, report, renderDriftReport(report));
   }, 300_000);
 
+  it('reports stacks never deployed in an environment as not deployed, consumers included, and exits 0', async () => {
+    const report = await checkEnvironmentDrift({ workspaceRoot: estate, environment: 'fx-dev', log, now: () => new Date('2026-11-22T09:00:00Z') });
+    expect(report.stacks.map((s) => [s.stack, s.status, s.error ?? null])).toEqual(ORDER.map((stack) => [stack, 'not-deployed', null]).sort());
+    expect(DRIFT_EXIT_CODES[report.outcome]).toBe(0);
+  }, 300_000);
+
   it('reports exactly the resource changed outside the engine, and changes nothing itself', async () => {
     writeFileSync(page(), '<h1>edited by hand</h1>\n');
     const report = await check(new Date('2026-11-22T09:00:00Z'));

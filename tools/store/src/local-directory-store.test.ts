@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,6 +77,15 @@ describe('LocalDirectoryStore', () => {
     await writer;
 
     expect(seen.size).toBeGreaterThan(0);
+  });
+
+  it('keeps what it writes to its owner: files 0600 in folders 0700', async () => {
+    const root = join(freshDir(), 'snapshots');
+    const store = new LocalDirectoryStore(root);
+    await store.put('dev/2026/state.json', bytes('{"secret":1}'));
+    await store.put('dev/2026/once.json', bytes('x'), { ifAbsent: true });
+    for (const dir of [root, join(root, 'dev'), join(root, 'dev/2026')]) expect(statSync(dir).mode & 0o777, dir).toBe(0o700);
+    for (const file of ['dev/2026/state.json', 'dev/2026/once.json']) expect(statSync(join(root, file)).mode & 0o777, file).toBe(0o600);
   });
 
   it('refuses keys in its reserved temporary folder', async () => {

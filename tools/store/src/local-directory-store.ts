@@ -13,6 +13,10 @@ import { ExternalError, UsageError } from '@platform/workspace';
  */
 export const LOCAL_STORE_TEMP_DIR = '.store-tmp';
 
+/** State snapshots and records may be secret: only the owner reads what the store writes. */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIR = 0o700;
+
 /**
  * An {@link ObjectStore} in a local directory: the embedded default for a newcomer with no S3
  * server. Each key is a file at `<root>/<key>`.
@@ -37,13 +41,13 @@ export class LocalDirectoryStore implements ObjectStore {
     this.root = resolve(root);
     this.location = pathToFileURL(this.root).href;
     this.tempDir = join(this.root, LOCAL_STORE_TEMP_DIR);
-    mkdirSync(this.tempDir, { recursive: true });
+    mkdirSync(this.tempDir, { recursive: true, mode: PRIVATE_DIR });
   }
 
   async put(key: string, body: Uint8Array, options: { readonly ifAbsent?: boolean } = {}): Promise<{ readonly written: boolean }> {
     const path = this.pathOf(key);
     if (options.ifAbsent && (await isFile(path))) return { written: false };
-    await mkdir(this.tempDir, { recursive: true });
+    await mkdir(this.tempDir, { recursive: true, mode: PRIVATE_DIR });
     const temp = join(this.tempDir, `${randomBytes(12).toString('hex')}.partial`);
     await writeDurably(temp, body);
     try {
@@ -142,7 +146,7 @@ export class LocalDirectoryStore implements ObjectStore {
 
   private async mkdirFor(key: string, path: string): Promise<void> {
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR });
     } catch (error) {
       if (errorCode(error) !== 'EEXIST' && errorCode(error) !== 'ENOTDIR') throw this.describe(error, key);
       // A file stands where a folder is needed: name the object that is in the way.
@@ -168,7 +172,7 @@ export class LocalDirectoryStore implements ObjectStore {
 
 /** Writes a new file and flushes it to disk before returning, so a rename after it publishes complete bytes. */
 async function writeDurably(path: string, body: Uint8Array): Promise<void> {
-  const handle = await open(path, 'wx');
+  const handle = await open(path, 'wx', PRIVATE_FILE);
   try {
     await handle.writeFile(body);
     await handle.sync();

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@platform/config';
+import { findWorkspaceRoot, listEnvironments } from '@platform/config';
 import { copyWorkspace, readTree, removeWorkspaceCopy } from '@platform/testing';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
@@ -38,7 +38,7 @@ describe('platform synth', () => {
     it('writes one Terraform JSON per stack and environment, and a synth report per stack', () => {
       const files = [...readTree(join(first, 'dist/stacks')).keys()];
       const stacks = readdirSync(join(WORKSPACE, 'stacks')).sort();
-      const environments = readdirSync(join(WORKSPACE, 'environments')).sort();
+      const environments = listEnvironments(WORKSPACE);
       const expected = stacks.flatMap((stack) => [
         ...environments.map((env) => `${stack}/${env}/cdk.tf.json`),
         `${stack}/synth.json`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,6 +249,10 @@ describe('local S3 server (versitygw)', () => {
         await first.stop();
       }
       expect(existsSync(dataDir)).toBe(true);
+      // State lives here: only its owner may read it.
+      const modes = filesUnder(dataDir).map(([path, mode]) => [path.slice(dataDir.length), mode & 0o777]);
+      expect(modes.filter(([, mode]) => mode !== 0o600 && mode !== 0o700), 'files 0600, folders 0700').toEqual([]);
+      expect(modes.some(([path]) => String(path).endsWith('a.txt'))).toBe(true);
 
       const second = await startS3Server({ binary, dataDir, buckets: ['kept'] });
       const secondS3 = s3ClientFor(second);
@@ -325,3 +329,11 @@ describe('local S3 server (versitygw)', () => {
     );
   });
 });
+
+/** Every file and folder under a directory with its mode. */
+function filesUnder(dir: string): Array<[string, number]> {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((entry) => {
+    const path = join(dir, entry);
+    return [path, statSync(path).mode] as [string, number];
+  });
+}

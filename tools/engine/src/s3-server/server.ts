@@ -191,8 +191,8 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
   };
 
   try {
-    mkdirSync(rootDir, { recursive: true });
-    if (versionsDir) mkdirSync(versionsDir, { recursive: true });
+    mkdirSync(rootDir, { recursive: true, mode: 0o700 });
+    if (versionsDir) mkdirSync(versionsDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     removeTempDataDir();
     throw new S3ServerStartError(`cannot prepare the data dir ${dataDir}: ${(error as Error).message}`);
