@@ -2,7 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { findWorkspaceRoot } from '@platform/config';
 import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3Store, s3StoreFromEnvironment } from './s3-store';
+import { s3ClientFromEnvironment, S3Store, s3StoreFromEnvironment } from './s3-store';
 
 const workspaceRoot = findWorkspaceRoot(import.meta.dirname);
 const BUCKET = 'store-test';
@@ -109,6 +109,23 @@ describe('S3Store against the local S3 server', () => {
     await expect(store.put('key', bytes('x'))).rejects.toThrow(/cannot put 'key' in s3:\/\/no-such-bucket/);
     await expect(store.list('')).rejects.toThrow(/cannot list '' in s3:\/\/no-such-bucket/);
   });
+  it('gives up on a server that stops answering, within the timeout and its retries, naming the call', async () => {
+    const store = new S3Store({
+      client: s3ClientFromEnvironment({ PLATFORM_STORE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey, PLATFORM_STORE_TIMEOUT_SECONDS: '1' }),
+      bucket: BUCKET,
+      prefix: 'frozen',
+    });
+    await store.put('k', bytes('v'));
+    process.kill(server.pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      await expect(store.get('k')).rejects.toThrow(/cannot get 'k' in s3:\/\/store-test\/frozen: /);
+      expect(Date.now() - started, 'three attempts of 1 s and their backoff').toBeLessThan(15_000);
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+      store.destroy();
+    }
+  }, 60_000);
 });
 
 describe('S3Store refusals', () => {

@@ -153,6 +153,8 @@ export const S3_STORE_ENVIRONMENT = {
   prefix: 'PLATFORM_STORE_PREFIX',
   endpoint: 'PLATFORM_STORE_ENDPOINT',
   region: 'AWS_REGION',
+  /** Seconds each request may take before it is abandoned and retried (default 30). */
+  timeout: 'PLATFORM_STORE_TIMEOUT_SECONDS',
 } as const;
 
 /**
@@ -168,6 +170,9 @@ export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
   if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint)) {
     throw new UsageError(`${S3_STORE_ENVIRONMENT.endpoint}='${endpoint}' is not an http(s) URL, e.g. http://127.0.0.1:9000 or https://storage.googleapis.com`);
   }
+  const timeoutText = nonEmpty(env[S3_STORE_ENVIRONMENT.timeout]);
+  const timeoutMs = timeoutText === undefined ? S3_REQUEST_TIMEOUT_MS : Number(timeoutText) * 1000;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new UsageError(`${S3_STORE_ENVIRONMENT.timeout}='${timeoutText}' must be a positive number of seconds`);
   return new S3Client({
     region: nonEmpty(env[S3_STORE_ENVIRONMENT.region]) ?? 'us-east-1',
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
@@ -175,8 +180,17 @@ export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     // them) reject or ignore the flexible checksums the SDK would otherwise add to every call.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // A server that stops answering fails the call instead of hanging it: each attempt gives up
+    // after the timeout, and the SDK's standard retry (backoff with jitter) tries three times.
+    requestHandler: { connectionTimeout: Math.min(S3_CONNECTION_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs },
+    maxAttempts: S3_MAX_ATTEMPTS,
   });
 }
+
+/** Per attempt: how long to wait for a connection, and for an answer once connected. */
+export const S3_CONNECTION_TIMEOUT_MS = 5_000;
+export const S3_REQUEST_TIMEOUT_MS = 30_000;
+export const S3_MAX_ATTEMPTS = 3;
 
 /**
  * An {@link S3Store} configured from the environment: `PLATFORM_STORE_BUCKET` (required),
