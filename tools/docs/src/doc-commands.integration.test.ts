@@ -59,13 +59,21 @@ describe('documentation commands', () => {
     expect(cliInvocation('npx tsx tools/cli/bin/platform.mts drift network --env dev --store=x', scriptCommands)).toEqual({
       entry: 'tools/cli/bin/platform.mts',
       subcommand: 'drift',
+      positionals: ['network'],
       options: ['--env', '--store'],
     });
     expect(cliInvocation('! npm run drill -- --env prod --plan-only', scriptCommands)).toEqual({ entry: 'tools/cli/bin/drill.mts', options: ['--env', '--plan-only'] });
     expect(cliInvocation('npm run lock-providers -- network --providers mirror', scriptCommands)).toEqual({
       entry: 'tools/cli/bin/platform.mts',
       subcommand: 'lock-providers',
+      positionals: ['network'],
       options: ['--providers'],
+    });
+    expect(cliInvocation('npx tsx tools/cli/bin/platform.mts records repair --env prod', scriptCommands)).toEqual({
+      entry: 'tools/cli/bin/platform.mts',
+      subcommand: 'records',
+      positionals: ['repair'],
+      options: ['--env'],
     });
     expect(cliInvocation('npx nx run network:synth', scriptCommands)).toBeUndefined();
     expect(nxTargetReference('npx nx run network:plan:dev')).toEqual({ project: 'network', target: 'plan', configuration: 'dev' });
@@ -104,7 +112,15 @@ describe('documentation commands', () => {
       if (invocation.subcommand) {
         expect(help(entry), `${where(c)}: no command '${invocation.subcommand}'`).toMatch(new RegExp(`^\\s+${invocation.subcommand}\\b`, 'm'));
       }
-      const text = help(invocation.subcommand ? [...entry, invocation.subcommand] : entry);
+      let path = invocation.subcommand ? [...entry, invocation.subcommand] : entry;
+      // A command group (`records`, `signing-key`): its first argument is one of its commands.
+      const group = help(path);
+      const nested = invocation.positionals?.[0];
+      if (nested && /^Commands:/m.test(group)) {
+        expect(group, `${where(c)}: no command '${invocation.subcommand} ${nested}'`).toMatch(new RegExp(`^\\s+${nested}\\b`, 'm'));
+        path = [...path, nested];
+      }
+      const text = help(path);
       for (const option of invocation.options) expect(hasOption(text, option), `${where(c)}: no option ${option}`).toBe(true);
     }, 60_000);
 

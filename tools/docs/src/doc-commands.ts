@@ -76,6 +76,8 @@ export function extractInlineCommands(file: string, markdown: string): DocComman
 export interface CliInvocation {
   readonly entry: string;
   readonly subcommand?: string;
+  /** The words after the subcommand that are not options: arguments, or a command of a group (`records list`). */
+  readonly positionals?: readonly string[];
   readonly options: readonly string[];
 }
 
@@ -107,7 +109,10 @@ export function cliInvocation(command: string, scripts: Readonly<Record<string, 
   if (!entry) return undefined;
   const subcommand = !WITH_SUBCOMMANDS.has(entry) ? undefined : (scripted ?? (rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined));
   const options = rest.filter((word) => /^--?[a-z]/i.test(word)).map((word) => word.split('=')[0]!).filter((o) => o !== '--help' && o !== '-h');
-  return { entry, ...(subcommand ? { subcommand } : {}), options };
+  const after = subcommand && !scripted ? rest.slice(1) : rest;
+  const firstOption = after.findIndex((word) => word.startsWith('-'));
+  const positionals = subcommand ? (firstOption < 0 ? after : after.slice(0, firstOption)) : [];
+  return { entry, ...(subcommand ? { subcommand } : {}), ...(positionals.length > 0 ? { positionals } : {}), options };
 }
 
 /** An Nx target a command names (`nx run project:target[:configuration]`), placeholders left out. */
