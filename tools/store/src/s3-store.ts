@@ -153,7 +153,7 @@ export const S3_STORE_ENVIRONMENT = {
   prefix: 'PLATFORM_STORE_PREFIX',
   endpoint: 'PLATFORM_STORE_ENDPOINT',
   region: 'AWS_REGION',
-  /** Seconds each request may take before it is abandoned and retried (default 30). */
+  /** Seconds a request may go without a byte from the server before it is abandoned and retried (default 30). */
   timeout: 'PLATFORM_STORE_TIMEOUT_SECONDS',
 } as const;
 
@@ -173,16 +173,22 @@ export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
   const timeoutText = nonEmpty(env[S3_STORE_ENVIRONMENT.timeout]);
   const timeoutMs = timeoutText === undefined ? S3_REQUEST_TIMEOUT_MS : Number(timeoutText) * 1000;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new UsageError(`${S3_STORE_ENVIRONMENT.timeout}='${timeoutText}' must be a positive number of seconds`);
+  const accessKeyId = nonEmpty(env['AWS_ACCESS_KEY_ID']);
+  const secretAccessKey = nonEmpty(env['AWS_SECRET_ACCESS_KEY']);
+  const sessionToken = nonEmpty(env['AWS_SESSION_TOKEN']);
   return new S3Client({
     region: nonEmpty(env[S3_STORE_ENVIRONMENT.region]) ?? 'us-east-1',
+    // Static keys from the environment given (not necessarily this process's); else the SDK's own chain.
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
     // Checksums only where an operation requires one: S3-compatible servers (GCS interop among
     // them) reject or ignore the flexible checksums the SDK would otherwise add to every call.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // A server that stops answering fails the call instead of hanging it: each attempt gives up
-    // after the timeout, and the SDK's standard retry (backoff with jitter) tries three times.
-    requestHandler: { connectionTimeout: Math.min(S3_CONNECTION_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs },
+    // A server that stops answering fails the call instead of hanging it: an attempt gives up when
+    // its socket stays silent for the timeout (a large upload that keeps moving is not cut), and the
+    // SDK's standard retry (backoff with jitter) tries three times.
+    requestHandler: { connectionTimeout: Math.min(S3_CONNECTION_TIMEOUT_MS, timeoutMs), socketTimeout: timeoutMs },
     maxAttempts: S3_MAX_ATTEMPTS,
   });
 }

@@ -125,6 +125,9 @@ function spawnServer(binary: string, port: number, rootDir: string, versionsDir:
     '--health', HEALTH_PATH,
     '--quiet',
     'posix',
+    // State and snapshots live here: only the owner reads them (the server sets these modes itself, whatever the umask).
+    '--dir-perms', '0700',
+    '--file-perms', '0600',
     ...(versionsDir ? ['--versioning-dir', versionsDir] : []),
     rootDir,
   ];
