@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -59,7 +59,7 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
   beforeAll(async () => {
     storeDir = mkdtempSync(join(tmpdir(), 'drill-store-'));
     store = new LocalDirectoryStore(storeDir);
-    stateServer = await startStateServer({ workspaceRoot: WORKSPACE, buckets: ['fixture-state', 'fixture-state-backups'] });
+    stateServer = await startStateServer({ workspaceRoot: WORKSPACE, buckets: ['fixture-state', 'fixture-state-backups', 'fixture-artifacts'] });
     backupStore = new S3Store({ client: s3ClientFor(stateServer.server), bucket: 'fixture-state-backups', prefix: 'drills' });
     ({ repository, signing } = await releaseFixtureEstate({ workspaceRoot: WORKSPACE, store, version: '1.0.0', to: 'fx-prod' }));
   }, 900_000);
@@ -111,6 +111,25 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     expect(report).toMatchObject({ outcome: 'passed', mode: 'plan-only', rtoSeconds: null, cleanup: { ran: false } });
     expect([...new Set(report.steps.map((s) => s.phase))]).toEqual(['preflight', 'restore-delivery', 'deploy']);
     expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
+  }, 600_000);
+
+  it('npm run drill: an S3 artifact store keeps its own credentials when the drill starts its own state server', async () => {
+    // The released artifacts, in an S3 bucket of the test's server, read with that server's keys.
+    const server = stateServer.server;
+    const artifacts = new S3Store({ client: s3ClientFor(server), bucket: 'fixture-artifacts', prefix: 'releases' });
+    for (const key of await store.list('')) await artifacts.put(key, (await store.get(key))!);
+    const env: NodeJS.ProcessEnv = { ...nxChildEnvironment(), PLATFORM_STORE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey };
+    delete env['PLATFORM_STATE_ENDPOINT'];
+    const backups = mkdtempSync(join(tmpdir(), 'drill-s3-store-backups-'));
+    try {
+      const result = spawnSync('npm', ['run', '--silent', 'drill', '--', '--estate', ESTATE, '--env', 'local', '--plan-only', '--store', 's3://fixture-artifacts/releases', '--backup', backups, '--json'], { cwd: repository, env, encoding: 'utf8' });
+      expect(result.status, result.stderr.slice(-3000)).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ outcome: 'passed', mode: 'plan-only', source: 'fx-prod' });
+      expect(result.stderr).toMatch(/state of local: local S3 server at http:\/\/127\.0\.0\.1:\d+ for the length of the drill/);
+    } finally {
+      artifacts.destroy();
+      rmSync(backups, { recursive: true, force: true });
+    }
   }, 600_000);
 
   it('tears down what was built when interrupted', async () => {
