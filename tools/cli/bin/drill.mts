@@ -2,6 +2,7 @@
 // `npm run drill`: rebuild the estate from zero into a drill environment, verify, tear down, report.
 // The logic lives in tools/drill; this entry parses flags, handles signals and the runtime
 // state server, and saves the report.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { loadEnvironment } from '@platform/config';
@@ -56,7 +57,9 @@ const program = new Command('drill')
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
 
-    const server = await stateServerIfNeeded(estate, options.env);
+    const leftBefore = existsSync(join(repository, DRILL_STATE_DIR, options.env));
+    const server = await stateServerIfNeeded(repository, estate, options.env);
+    let clean = false;
     try {
       const report = await runDrill({
         repository,
@@ -79,20 +82,40 @@ const program = new Command('drill')
       console.log(options.json ? JSON.stringify(report, null, 2) : markdown);
       console.error(`report: ${files.markdown}, ${files.json}; kept in ${store.location}`);
       process.exitCode = EXIT[report.outcome];
+      // A plan-only drill deploys nothing, and leaves alone what an earlier drill left.
+      clean = report.mode === 'plan-only' ? !leftBefore : report.cleanup.ran && Object.keys(report.cleanup.leftInState).length === 0;
     } finally {
       await server?.stop();
+      if (server) {
+        const where = relative(repository, server.server.dataDir);
+        if (clean) rmSync(server.server.dataDir, { recursive: true, force: true });
+        else console.error(`state of ${options.env} kept in ${where}: run the drill again to find and tear down what is left`);
+      }
     }
   });
 
+/** Where a drill's own state server keeps the state: durable, so that a run killed midway leaves it for the next one. */
+const DRILL_STATE_DIR = 'dist/drill-state';
+
 /**
  * A drill environment whose state endpoint is known only at run time gets a local S3 server
- * for the length of the drill, unless the caller already points at one.
+ * for the length of the drill, unless the caller already points at one. The server keeps its
+ * data in dist/drill-state/<env> (removed once a drill has torn everything down) and runs in a
+ * process group of its own, so that the Ctrl-C that interrupts the drill leaves it up for the
+ * teardown; a server left behind by a killed drill is stopped by the next one, which then finds
+ * the state it left.
  */
-async function stateServerIfNeeded(estate: string, name: string): Promise<StateServerSession | undefined> {
+async function stateServerIfNeeded(repository: string, estate: string, name: string): Promise<StateServerSession | undefined> {
   const environment = loadEnvironment(estate, name);
   if (environment.state.backend !== 's3' || environment.state.endpoint !== 'runtime' || process.env.PLATFORM_STATE_ENDPOINT) return undefined;
-  const session = await startStateServer({ workspaceRoot: findWorkspaceRoot(estate), buckets: [environment.state.bucket], log: (line) => console.error(line) });
-  console.error(`state of ${name}: local S3 server at ${session.server.endpoint} for the length of the drill`);
+  const dataDir = join(repository, DRILL_STATE_DIR, name);
+  const found = existsSync(dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const session = await startStateServer({ workspaceRoot: findWorkspaceRoot(estate), buckets: [environment.state.bucket], dataDir, ownProcessGroup: true, log: (line) => console.error(line) });
+  console.error(
+    `state of ${name}: local S3 server at ${session.server.endpoint} for the length of the drill, data in ${relative(repository, dataDir)}` +
+      (found ? ' (found from an earlier drill: what it left is torn down with the rest)' : ''),
+  );
   return session;
 }
 

@@ -39,10 +39,15 @@ export interface ServerProcess {
   readonly output: OutputTail;
 }
 
-export function spawnServerProcess(binary: string, args: readonly string[], env: NodeJS.ProcessEnv): ServerProcess {
+/**
+ * Starts a server process. With `ownProcessGroup`, it leads a process group of its own, so a
+ * Ctrl-C or SIGTERM sent to the caller's group does not reach it: the caller stops it, after
+ * whatever it still needs the server for (a drill's teardown), and on exit.
+ */
+export function spawnServerProcess(binary: string, args: readonly string[], env: NodeJS.ProcessEnv, options: { readonly ownProcessGroup?: boolean } = {}): ServerProcess {
   // The servers keep state and objects on disk: umask 077 makes every file they create 0600 in
   // 0700 folders. `exec` keeps the child's pid the server's own, for the signals that stop it.
-  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', binary, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', binary, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup === true });
   const output = new OutputTail();
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));

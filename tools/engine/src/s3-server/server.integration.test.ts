@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -268,6 +269,45 @@ describe('local S3 server (versitygw)', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('serves a data dir from one server at a time, and stops the orphan a killed owner left', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 's3-server-lock-'));
+    try {
+      const first = await startS3Server({ binary, dataDir, buckets: ['kept'] });
+      try {
+        await expect(startS3Server({ binary, dataDir })).rejects.toThrow(
+          new RegExp(`the data dir ${dataDir} is in use by process ${process.pid} \\(S3 server pid ${first.pid}\\): two servers on one data dir would corrupt it`),
+        );
+      } finally {
+        await first.stop();
+      }
+      expect(existsSync(join(dataDir, 'server.lock')), 'released on stop').toBe(false);
+
+      // An owner killed with SIGKILL cannot stop its server: the server lives on, holding the data dir.
+      const script = join(dataDir, '..', `owner-${process.pid}.mts`);
+      writeFileSync(script, `import { startS3Server } from ${JSON.stringify(join(import.meta.dirname, 'server.ts'))};\nconst s = await startS3Server({ binary: ${JSON.stringify(binary)}, dataDir: ${JSON.stringify(dataDir)}, ownProcessGroup: true });\nconsole.log(s.pid);\nsetInterval(() => {}, 1000);\n`);
+      const owner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+      const orphan = await new Promise<number>((resolve, reject) => {
+        owner.stdout.on('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+        owner.once('exit', (code) => reject(new Error(`the owner exited with ${code} before its server was up`)));
+      });
+      const gone = new Promise((resolve) => owner.once('exit', resolve));
+      owner.kill('SIGKILL');
+      await gone;
+      rmSync(script, { force: true });
+      expect(() => process.kill(orphan, 0), 'the orphan is still running').not.toThrow();
+
+      const next = await startS3Server({ binary, dataDir, buckets: ['kept'] });
+      try {
+        expect(() => process.kill(orphan, 0), 'the orphan was stopped').toThrow();
+        expect(next.buckets).toEqual(['kept']);
+      } finally {
+        await next.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('fails with a clear error and the server output when the port is taken', async () => {
     const blocker = createServer();

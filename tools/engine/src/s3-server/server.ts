@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { describeExit, killOnExit, spawnServerProcess, terminate, waitUntilHealthy, type ServerExit, type ServerProcess } from '../server-process';
 import { pickFreePort } from './free-port';
@@ -46,6 +47,11 @@ export interface StartS3ServerOptions {
   readonly readyTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL. @default 5_000 */
   readonly stopGraceMs?: number;
+  /**
+   * Run the server in a process group of its own, out of reach of signals sent to the caller's
+   * group (Ctrl-C): the caller stops it, and it is killed when the caller exits. @default false
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 /** How the server process ended. */
@@ -118,7 +124,7 @@ function serverEnv(accessKey: string, secretKey: string): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnServer(binary: string, port: number, rootDir: string, versionsDir: string | undefined, env: NodeJS.ProcessEnv): ServerProcess {
+function spawnServer(binary: string, port: number, rootDir: string, versionsDir: string | undefined, env: NodeJS.ProcessEnv, ownProcessGroup: boolean): ServerProcess {
   const args = [
     '--port', `${S3_SERVER_HOST}:${port}`,
     '--region', S3_SERVER_REGION,
@@ -131,7 +137,7 @@ function spawnServer(binary: string, port: number, rootDir: string, versionsDir:
     ...(versionsDir ? ['--versioning-dir', versionsDir] : []),
     rootDir,
   ];
-  return spawnServerProcess(binary, args, env);
+  return spawnServerProcess(binary, args, env, { ownProcessGroup });
 }
 
 /** `HTTP 403 AccessDenied: <message>` for an S3 error reply, the plain message otherwise (e.g. a refused connection). */
@@ -201,18 +207,21 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
     throw new S3ServerStartError(`cannot prepare the data dir ${dataDir}: ${(error as Error).message}`);
   }
 
+  // A data dir given by the caller is held by one server at a time (two would corrupt it).
+  const releaseDataDir = tempDataDir ? () => {} : await claimDataDir(dataDir, options.stopGraceMs ?? 5_000);
   const env = serverEnv(accessKey, secretKey);
   const pickPort = !options.port;
 
   for (let attempt = 1; ; attempt++) {
     const port = pickPort ? await pickFreePort(S3_SERVER_HOST) : options.port!;
     const endpoint = `http://${S3_SERVER_HOST}:${port}`;
-    const spawned = spawnServer(options.binary, port, rootDir, versionsDir, env);
+    const spawned = spawnServer(options.binary, port, rootDir, versionsDir, env, options.ownProcessGroup === true);
     const forget = killOnExit(spawned.child, tempDataDir);
     const giveUp = async (message: string): Promise<never> => {
       await terminate(spawned, graceMs);
       forget();
       removeTempDataDir();
+      releaseDataDir();
       throw new S3ServerStartError(`${message}\nlast output of the server:\n${spawned.output.text([secretKey])}`);
     };
 
@@ -235,6 +244,7 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
     }
 
     let stopping: Promise<void> | undefined;
+    recordServerPid(dataDir, spawned.child.pid!);
     const server: RunningS3Server = {
       endpoint,
       port,
@@ -251,6 +261,7 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
           await terminate(spawned, graceMs);
           forget();
           removeTempDataDir();
+          releaseDataDir();
         })()),
     };
     try {
@@ -260,4 +271,65 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
     }
     return server;
   }
+}
+
+/** `<dataDir>/server.lock`: the pid of the process that holds the data dir, and of the server it started. */
+export const DATA_DIR_LOCK = 'server.lock';
+
+interface DataDirLock {
+  readonly owner: number;
+  readonly server?: number;
+}
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data dir for this process. A holder that is still running is refused, naming it; a
+ * server left behind by a holder that died (SIGKILL) is stopped first, so that a re-run finds the
+ * data (and the state) the earlier run left, served by one server only.
+ */
+async function claimDataDir(dataDir: string, graceMs: number): Promise<() => void> {
+  const lock = join(dataDir, DATA_DIR_LOCK);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(lock, JSON.stringify({ owner: process.pid } satisfies DataDirLock), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new S3ServerStartError(`cannot lock the data dir ${dataDir}: ${(error as Error).message}`);
+    }
+    let held: DataDirLock | undefined;
+    try {
+      held = JSON.parse(readFileSync(lock, 'utf8')) as DataDirLock;
+    } catch {
+      held = undefined;
+    }
+    if (held && alive(held.owner)) {
+      throw new S3ServerStartError(
+        `the data dir ${dataDir} is in use by process ${held.owner}${held.server ? ` (S3 server pid ${held.server})` : ''}: two servers on one data dir would corrupt it; stop that one first`,
+      );
+    }
+    if (held?.server !== undefined && alive(held.server)) {
+      // Its owner is gone: an orphan, serving this data dir to nobody.
+      process.kill(held.server, 'SIGTERM');
+      const deadline = Date.now() + graceMs;
+      while (alive(held.server) && Date.now() < deadline) await sleep(100);
+      if (alive(held.server)) process.kill(held.server, 'SIGKILL');
+    }
+    rmSync(lock, { force: true });
+  }
+  throw new S3ServerStartError(`cannot lock the data dir ${dataDir}: another process keeps taking it`);
+}
+
+function recordServerPid(dataDir: string, pid: number): void {
+  const lock = join(dataDir, DATA_DIR_LOCK);
+  if (!existsSync(lock)) return;
+  writeFileSync(lock, JSON.stringify({ owner: process.pid, server: pid } satisfies DataDirLock), { mode: 0o600 });
 }

@@ -21,9 +21,19 @@ export async function startStateServer(options: {
   readonly buckets: readonly string[];
   readonly versioned?: boolean;
   readonly log?: (line: string) => void;
+  /** Keep the state here, across runs (see {@link startS3Server}). @default - a temporary folder */
+  readonly dataDir?: string;
+  /** See {@link startS3Server}. @default false */
+  readonly ownProcessGroup?: boolean;
 }): Promise<StateServerSession> {
   const binary = await ensureS3Server({ versions: readPinnedVersions(options.workspaceRoot), log: options.log ?? (() => {}) });
-  const server = await startS3Server({ binary: binary.binary, buckets: [...options.buckets], versioned: options.versioned ?? false });
+  const server = await startS3Server({
+    binary: binary.binary,
+    buckets: [...options.buckets],
+    versioned: options.versioned ?? false,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.ownProcessGroup === undefined ? {} : { ownProcessGroup: options.ownProcessGroup }),
+  });
   const saved = Object.fromEntries(['PLATFORM_STATE_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((name) => [name, process.env[name]]));
   Object.assign(process.env, { PLATFORM_STATE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey });
   return {
