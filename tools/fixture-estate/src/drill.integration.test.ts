@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +178,41 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     expect((await listDrillReports(store, 'local')).map((r) => r.id)).toContain(report.id);
     expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
   }, 600_000);
+
+  it('npm run drill: SIGKILL of its process group midway leaves the state in dist/drill-state, and the next run finds it and tears it down', async () => {
+    // The drill starts its own state server (no PLATFORM_STATE_ENDPOINT), as on an operator's machine.
+    const env: NodeJS.ProcessEnv = { ...nxChildEnvironment() };
+    delete env['PLATFORM_STATE_ENDPOINT'];
+    const backups = mkdtempSync(join(tmpdir(), 'drill-kill-backups-'));
+    const args = ['run', '--silent', 'drill', '--', '--estate', ESTATE, '--env', 'local', '--store', storeDir, '--backup', backups, '--json'];
+    const dataDir = join(repository, 'dist/drill-state/local');
+    try {
+      const child = spawn('npm', args, { cwd: repository, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let stderr = '';
+      let killed = false;
+      child.stdout.resume();
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/verify: fixture-base/.test(stderr) && !killed) {
+          killed = true;
+          process.kill(-child.pid!, 'SIGKILL');
+        }
+      });
+      await new Promise((resolve) => child.on('close', resolve));
+      expect(killed, stderr.slice(-2000)).toBe(true);
+      expect(existsSync(join(dataDir, 'server.lock')), 'the killed drill could not clean up: its state stays').toBe(true);
+      const orphan = (JSON.parse(readFileSync(join(dataDir, 'server.lock'), 'utf8')) as { server: number }).server;
+
+      const rerun = spawnSync('npm', args, { cwd: repository, env, encoding: 'utf8' });
+      expect(rerun.status, rerun.stderr.slice(-3000)).toBe(0);
+      expect(rerun.stderr).toMatch(/data in dist\/drill-state\/local \(found from an earlier drill: what it left is torn down with the rest\)/);
+      expect(JSON.parse(rerun.stdout)).toMatchObject({ outcome: 'passed', cleanup: { ran: true, leftInState: {} } });
+      expect(() => process.kill(orphan, 0), 'the killed drill\'s server was stopped').toThrow();
+      expect(existsSync(dataDir), 'removed once everything is torn down').toBe(false);
+    } finally {
+      rmSync(backups, { recursive: true, force: true });
+    }
+  }, 900_000);
 
   it('converges when run again after an interrupted drill that kept its resources', async () => {
     const controller = new AbortController();
