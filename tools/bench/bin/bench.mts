@@ -5,16 +5,19 @@ import { findWorkspaceRoot, runProgram, UsageError, withExitCodes } from '@platf
 import { runAffectedBenchmark } from '../src/affected-bench';
 import { runDriftBenchmark } from '../src/drift-bench';
 import { runDrillBenchmark } from '../src/drill-bench';
+import { runDrillSignalsBenchmark } from '../src/drill-signals-bench';
 import { runEngineBenchmark } from '../src/engine-bench';
 import { runStoreBenchmark } from '../src/store-bench';
 import { runSynthBenchmark } from '../src/synth-bench';
 
-const PARTS = ['synth', 'engine', 'store', 'affected', 'drift', 'drill'] as const;
+const PARTS = ['synth', 'engine', 'store', 'affected', 'drift', 'drill', 'drill-signals'] as const;
+/** Parts too long for the default run: only with --only. */
+const ON_DEMAND = new Set(['drill-signals']);
 
 const program = new Command('bench')
   .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), the artifact stores, change detection, the drift check and the drill.')
   .option('--runs <n>', 'repetitions of each synth measurement (the median is reported)', '3')
-  .option('--only <part>', `${PARTS.join(', ')} (default: all)`)
+  .option('--only <part>', `${PARTS.join(', ')} (default: all but drill-signals, the drill interrupted by each signal at each phase: about half an hour)`)
   .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
   .option('--ci', 'also time a one-stack CI run against a full run (affected benchmark; minutes)')
   .option('--cold', 'also time the engine setup into an empty cache (builds everything: minutes)')
@@ -28,7 +31,7 @@ const program = new Command('bench')
     if (!Number.isInteger(stacks) || stacks < 1) throw new UsageError(`--stacks must be a positive whole number, got '${options.stacks}'`);
     const workspaceRoot = findWorkspaceRoot();
     const log = (line: string) => console.log(line);
-    const wanted = (part: string) => options.only === undefined || options.only === part;
+    const wanted = (part: string) => (options.only === undefined && !ON_DEMAND.has(part)) || options.only === part;
     if (wanted('synth')) await runSynthBenchmark({ workspaceRoot, runs, log });
     if (wanted('engine')) {
       log('');
@@ -49,6 +52,10 @@ const program = new Command('bench')
     if (wanted('drill')) {
       log('');
       await runDrillBenchmark({ workspaceRoot, runs, log });
+    }
+    if (wanted('drill-signals')) {
+      log('');
+      await runDrillSignalsBenchmark({ workspaceRoot, log });
     }
   });
 
