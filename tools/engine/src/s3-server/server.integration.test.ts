@@ -285,11 +285,16 @@ describe('local S3 server (versitygw)', () => {
 
       // An owner killed with SIGKILL cannot stop its server: the server lives on, holding the data dir.
       const script = join(dataDir, '..', `owner-${process.pid}.mts`);
-      writeFileSync(script, `import { startS3Server } from ${JSON.stringify(join(import.meta.dirname, 'server.ts'))};\nconst s = await startS3Server({ binary: ${JSON.stringify(binary)}, dataDir: ${JSON.stringify(dataDir)}, ownProcessGroup: true });\nconsole.log(s.pid);\nsetInterval(() => {}, 1000);\n`);
+      writeFileSync(script, `import { startS3Server } from ${JSON.stringify(join(import.meta.dirname, 'server.ts'))};\nconst s = await startS3Server({ binary: ${JSON.stringify(binary)}, dataDir: ${JSON.stringify(dataDir)}, ownProcessGroup: true });\nconsole.log('server pid ' + s.pid);\nsetInterval(() => {}, 1000);\n`);
       const owner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'inherit'] });
       const orphan = await new Promise<number>((resolve, reject) => {
-        owner.stdout.on('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-        owner.once('exit', (code) => reject(new Error(`the owner exited with ${code} before its server was up`)));
+        let out = '';
+        owner.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const pid = /^server pid (\d+)$/m.exec(out)?.[1];
+          if (pid) resolve(Number(pid));
+        });
+        owner.once('exit', (code) => reject(new Error(`the owner exited with ${code} before its server was up: ${out}`)));
       });
       const gone = new Promise((resolve) => owner.once('exit', resolve));
       owner.kill('SIGKILL');
