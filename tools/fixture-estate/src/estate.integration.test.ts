@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { synthesizeAllEnvironments } from '@platform/synth';
@@ -81,9 +81,22 @@ describe('fixture estate on the real engine and the real S3 server', () => {
 
   it('refuses a second concurrent apply on the same state with the lock', async () => {
     const base = runners.get('fixture-base')!;
-    // Replacing the sleep makes the first apply hold the lock for a few seconds.
-    const first = base.plan({ out: 'tfplan.lock', replace: ['time_sleep.hold'] }).then(() => base.apply('tfplan.lock'));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Replacing the sleep makes the first apply hold the lock for a few seconds. The second run
+    // starts once the lock object exists: no guess at how long the first takes to get there.
+    await base.plan({ out: 'tfplan.lock', replace: ['time_sleep.hold'] });
+    const first = base.apply('tfplan.lock');
+    const s3 = s3ClientFor(server);
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const held = await s3.send(new HeadObjectCommand({ Bucket: 'fixture-state', Key: 'stacks/fixture-base/terraform.tfstate.tflock' })).then(() => true, () => false);
+        if (held) break;
+        if (Date.now() > deadline) throw new Error('the first apply never took the state lock');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      s3.destroy();
+    }
     const second = new EngineRunner(base.session, base.workdir).plan({ out: 'tfplan.second' });
     const error = await second.then(
       () => undefined,
