@@ -1,12 +1,12 @@
 import semver from 'semver';
 import { loadAllEnvironments, type EnvironmentConfig } from '@platform/config';
 import { sha256Hex, type ObjectStore } from '@platform/store';
-import { isProtected, openStackEngine, PLAN_FILE, readReleases, releasedStackOf, writeRelease, type BreakGlass } from '@platform/deploy';
+import { breakGlassReason, isProtected, openStackEngine, PLAN_FILE, readReleases, releasedStackOf, writeRelease, type BreakGlass } from '@platform/deploy';
 import { ExternalError, UsageError } from '@platform/workspace';
 import { completeRecord, listRecords, startRecord, type DeploymentRecord, type StoredRecord } from './records';
 import { currentActor } from './run-context';
 import { fetchSignedArtifact } from './signed-artifacts';
-import { loadTrustedKeys, requireSigner } from './signing';
+import { loadTrustedKeys, requireSigner, type TrustedKey } from './signing';
 
 export class PromotionGateError extends UsageError {
   override readonly name = 'PromotionGateError';
@@ -38,7 +38,7 @@ export function gateOf(environments: readonly EnvironmentConfig[], target: strin
  * manifest digest) in the environment before; undefined when such a record exists.
  */
 export async function gateRefusal(store: ObjectStore, options: {
-  readonly trusted: Parameters<typeof listRecords>[1];
+  readonly trusted: readonly TrustedKey[];
   readonly gate: string;
   readonly stack: string;
   readonly version: string;
@@ -72,7 +72,7 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
   if (!semver.valid(version)) throw new UsageError(`'${version}' is not a semantic version`);
-  if (options.breakGlass && options.breakGlass.reason.trim() === '') throw new UsageError('--break-glass needs a reason (a ticket and why), not an empty one: it is recorded');
+  const breakGlass = options.breakGlass ? breakGlassReason('--break-glass', options.breakGlass.reason) : undefined;
   const environments = loadAllEnvironments(workspaceRoot);
   const gate = gateOf(environments, to);
   const target = environments.find((e) => e.name === to)!;
@@ -90,7 +90,7 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
   let skippedGate: string | undefined;
   if (gate) {
     const refusal = await gateRefusal(store, { trusted, gate, stack, version, manifestSha256: artifact.manifestSha256 });
-    if (refusal && !options.breakGlass) {
+    if (refusal && !breakGlass) {
       throw new PromotionGateError(
         `${stack}@${version} cannot go to ${to} yet: ${refusal}. ` +
           `(environments/${to}/environment.yaml: promotion.after is ${gate}.) Promote it to ${gate} first, or skip the gate with --break-glass "<ticket and reason>", which is recorded.`,
@@ -98,7 +98,7 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
     }
     if (refusal) {
       skippedGate = gate;
-      log(`BREAK GLASS: skipping the ${gate} gate for ${stack}@${version} -> ${to}: ${options.breakGlass!.reason}`);
+      log(`BREAK GLASS: skipping the ${gate} gate for ${stack}@${version} -> ${to}: ${breakGlass!.reason}`);
     }
   }
 
@@ -117,7 +117,7 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
       gitCommit: artifact.manifest.gitCommit,
       ...(artifact.manifest.dirty ? { dirty: true } : {}),
       actor: currentActor(workspaceRoot, env),
-      ...(skippedGate ? { breakGlass: { reason: options.breakGlass!.reason.trim(), skippedGate } } : {}),
+      ...(skippedGate ? { breakGlass: { reason: breakGlass!.reason, skippedGate } } : {}),
     },
     signer,
     now(),

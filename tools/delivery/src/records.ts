@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson, type ObjectStore } from '@platform/store';
 import { InternalError } from '@platform/workspace';
-import { parseSignature } from './signed-artifacts';
 import { signatureSchema, SignatureError, signPayload, verifyPayload, type Signer, type TrustedKey } from './signing';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -157,7 +156,7 @@ function readRecord(key: string, bytes: Uint8Array | undefined, trusted: readonl
   if (!record.signature) return { ...record, key };
   const { signature, ...fields } = record;
   try {
-    const signer = verifyPayload(trusted, 'deployment-record', Buffer.from(canonicalJson(fields)), parseSignature(Buffer.from(JSON.stringify(signature)), key), `${location}/${key}`);
+    const signer = verifyPayload(trusted, 'deployment-record', Buffer.from(canonicalJson(fields)), signature, `${location}/${key}`);
     return { ...record, key, signedBy: signer.id };
   } catch (error) {
     if (error instanceof SignatureError) return { key, reason: error.message };
