@@ -14,11 +14,11 @@ const providerRootImports = [
   ),
 ];
 
-// Data flows one way: entry points -> drill -> {drift, state} -> {delivery, change, suite, docs}
+// Data flows one way: entry points -> drill -> pipeline -> {drift, state} -> {delivery, change, suite, docs}
 // -> deploy -> {synth, engine, store} -> workspace -> libs. A project may import only the layers
 // below its own (tags in each package.json); a reverse or sideways import fails lint.
 const below = (...layers) => layers.map((layer) => (layer === 'lib' ? 'type:lib' : `layer:${layer}`));
-const LAYERS = ['workspace', 'foundation', 'deploy', 'delivery', 'workflow', 'drill', 'fixture'];
+const LAYERS = ['workspace', 'foundation', 'deploy', 'delivery', 'workflow', 'pipeline', 'drill', 'fixture'];
 const layerConstraints = (extra = {}) => [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: below('lib') },
   { sourceTag: 'type:stack', onlyDependOnLibsWithTags: below('lib') },

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { nxChildEnvironment } from '@platform/config';
 import { ExternalError, listStacks } from '@platform/workspace';
 import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
@@ -33,8 +35,13 @@ export function changedFiles(workspaceRoot: string, base: string, head: string):
   return run(workspaceRoot, 'git', ['diff', '--name-only', `${base}...${head}`]).split('\n').filter(Boolean).sort();
 }
 
-/** Stacks among the projects `nx show projects --affected` lists. */
+/**
+ * Stacks among the projects `nx show projects --affected` lists. An estate kept apart from the
+ * Nx workspace (`--estate`, e.g. the fixture estate) has no projects in its graph: every one of
+ * its stacks is a candidate, and the synthesized output tells which changed.
+ */
 export function plainAffectedStacks(workspaceRoot: string, base: string, head: string): string[] {
+  if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
   const stacks = new Set(listStacks(workspaceRoot));
   const projects = run(workspaceRoot, 'npx', ['nx', 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`]);
   return projects.split('\n').filter((name) => stacks.has(name)).sort();

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { StackSynthReport } from '@platform/synth';
 import { ExternalError } from '@platform/workspace';
 
@@ -66,17 +66,20 @@ export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: rea
   const wanted = stacks ? stacksAt(workspaceRoot, commit).filter((stack) => stacks.includes(stack)) : [];
   if (stacks && wanted.length === 0) return { hashes: new Map(), files: new Map() };
   const sha = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]);
+  const repository = git(workspaceRoot, ['rev-parse', '--show-toplevel']);
   const worktree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
   rmSync(worktree, { recursive: true, force: true });
   git(workspaceRoot, ['worktree', 'add', '--detach', '--quiet', worktree, sha]);
   try {
-    symlinkSync(join(workspaceRoot, 'node_modules'), join(worktree, 'node_modules'), 'dir');
-    const synth = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth', ...wanted], { cwd: worktree, encoding: 'utf8' });
+    symlinkSync(join(repository, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+    // The estate may be a folder of the repository (--estate): the same folder of the worktree.
+    const estate = join(worktree, relative(repository, workspaceRoot));
+    const synth = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', '--estate', estate, 'synth', ...wanted], { cwd: worktree, encoding: 'utf8' });
     // A stack that fails to synthesize at the base has no hash: every environment counts as changed.
-    if (synth.status !== 0 && !existsSync(join(worktree, 'dist/stacks'))) {
+    if (synth.status !== 0 && !existsSync(join(estate, 'dist/stacks'))) {
       throw new ExternalError(`synth at ${sha.slice(0, 12)} failed: ${(synth.stderr || synth.stdout).trim().split('\n').slice(-3).join(' / ')}`);
     }
-    return { hashes: readOutputHashes(worktree), files: readSynthesizedFiles(worktree) };
+    return { hashes: readOutputHashes(estate), files: readSynthesizedFiles(estate) };
   } finally {
     git(workspaceRoot, ['worktree', 'remove', '--force', worktree]);
   }

@@ -13,6 +13,7 @@ import { registerLockProviders } from '../src/commands/lock-providers';
 import { registerOutput } from '../src/commands/output';
 import { registerPackage } from '../src/commands/package';
 import { registerPlan } from '../src/commands/plan';
+import { registerPipeline } from '../src/commands/pipeline';
 import { registerPlanEnv } from '../src/commands/plan-env';
 import { registerPromote } from '../src/commands/promote';
 import { registerPublish } from '../src/commands/publish';
@@ -52,6 +53,7 @@ for (const register of [
   registerPackage,
   registerPublish,
   registerPromote,
+  registerPipeline,
   registerStatus,
   registerRecords,
   registerSigningKey,

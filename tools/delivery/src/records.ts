@@ -30,6 +30,8 @@ const recordSchema = z.strictObject({
   actor: z.string().min(1),
   /** Present when the pipeline was gone around: why, as the operator gave it. */
   breakGlass: z.strictObject({ reason: z.string().min(1), skippedGate: z.string().optional() }).optional(),
+  /** Set by the pipeline: the reviewed plan applied, a re-plan equal to it, or a consumer re-planned after an upstream's outputs changed. */
+  pipeline: z.enum(['reviewed plan', 're-planned, equal to the reviewed plan', 'upstream outputs changed']).optional(),
   startedAt: time,
   outcome: z.enum(['started', 'succeeded', 'failed']),
   /** When the outcome became known: startedAt while it is only started. */

@@ -23,19 +23,26 @@ export interface RecordedStackOperationOptions {
   readonly now?: () => Date;
 }
 
+/** What the recorded run is and where its configuration came from. */
+export interface RecordedRunOptions extends Omit<RecordedStackOperationOptions, 'breakGlass'> {
+  /** sha256 of the configuration the engine runs. */
+  readonly configurationSha256: string;
+  readonly breakGlass?: BreakGlass;
+  /** How the pipeline came to run it. */
+  readonly pipeline?: DeploymentRecord['pipeline'];
+}
+
 /**
- * An apply or destroy of the working tree, recorded: refused in a protected environment unless
- * the glass is broken (before the store or the engine is touched), then a "started" record
- * before the engine runs and its outcome after. A record is signed when a signing key is given.
+ * Runs `perform` (an engine run of the working tree) between a "started" record and its
+ * outcome. A record is signed when a signing key is given. Callers check the gates first.
  */
-export async function runRecordedStackOperation(options: RecordedStackOperationOptions): Promise<{ readonly record: DeploymentRecord; readonly changes: ChangeSummary }> {
+export async function recordStackRun(
+  options: RecordedRunOptions,
+  perform: () => Promise<{ readonly changes: ChangeSummary; readonly planSha256?: string }>,
+): Promise<{ readonly record: DeploymentRecord; readonly changes: ChangeSummary }> {
   const { workspaceRoot, store, stack, environment, operation, log } = options;
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
-  const config = loadEnvironment(workspaceRoot, environment);
-  assertOpenToWorkingTree(config, stack, operation, options.breakGlass);
-  const synthesized = join(workspaceRoot, synthOutputDir(stack), environment, 'cdk.tf.json');
-  if (!existsSync(synthesized)) throw new UsageError(`${synthOutputDir(stack)}/${environment}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
   const signer = signerFromEnvironment(loadTrustedKeys(workspaceRoot), env);
   const tree = workingTreeState(workspaceRoot, artifactSourcePaths(stack));
   const started = await startRecord(
@@ -45,36 +52,29 @@ export async function runRecordedStackOperation(options: RecordedStackOperationO
       environment,
       operation,
       kind: operation,
-      configurationSha256: sha256Hex(readFileSync(synthesized)),
+      configurationSha256: options.configurationSha256,
       gitCommit: tree.commit,
       ...(tree.dirty ? { dirty: true } : {}),
       actor: currentActor(workspaceRoot, env),
       ...(options.breakGlass ? { breakGlass: { reason: options.breakGlass.reason } } : {}),
+      ...(options.pipeline ? { pipeline: options.pipeline } : {}),
     },
     signer,
     now(),
   );
   if (options.breakGlass) log(`BREAK GLASS recorded: ${operation} of ${stack} in ${environment} by ${started.actor}: ${options.breakGlass.reason} (${store.location}/${recordFolder(started)})`);
-  let changes: ChangeSummary;
+  let result: { readonly changes: ChangeSummary; readonly planSha256?: string };
   try {
-    const run = { workspaceRoot, stack, environment, log, ...(options.breakGlass ? { breakGlass: options.breakGlass } : {}) };
-    changes = operation === 'apply' ? await applyStack(run) : await destroyStack(run);
+    result = await perform();
   } catch (error) {
     await completeRecord(store, started, { outcome: 'failed', error: (error as Error).message }, signer, now()).catch((recordError: unknown) => {
       log(`the failure could not be recorded (${(recordError as Error).message}); the started record stays: run 'platform records repair --env ${environment}'`);
     });
     throw error;
   }
-  const plan = join(workspaceRoot, engineWorkdir(stack, environment), PLAN_FILE);
   try {
-    const record = await completeRecord(
-      store,
-      started,
-      { outcome: 'succeeded', ...(operation === 'apply' && existsSync(plan) ? { planSha256: sha256Hex(readFileSync(plan)) } : {}) },
-      signer,
-      now(),
-    );
-    return { record, changes };
+    const record = await completeRecord(store, started, { outcome: 'succeeded', ...(result.planSha256 ? { planSha256: result.planSha256 } : {}) }, signer, now());
+    return { record, changes: result.changes };
   } catch (error) {
     throw new ExternalError(
       `${operation} of ${stack} in ${environment} succeeded, but its record could not be completed: ${(error as Error).message}. ` +
@@ -82,4 +82,23 @@ export async function runRecordedStackOperation(options: RecordedStackOperationO
       { cause: error },
     );
   }
+}
+
+/**
+ * An apply or destroy of the working tree, recorded: refused in a protected environment unless
+ * the glass is broken (before the store or the engine is touched), then a "started" record
+ * before the engine runs and its outcome after.
+ */
+export async function runRecordedStackOperation(options: RecordedStackOperationOptions): Promise<{ readonly record: DeploymentRecord; readonly changes: ChangeSummary }> {
+  const { workspaceRoot, stack, environment, operation, log } = options;
+  const config = loadEnvironment(workspaceRoot, environment);
+  assertOpenToWorkingTree(config, stack, operation, options.breakGlass);
+  const synthesized = join(workspaceRoot, synthOutputDir(stack), environment, 'cdk.tf.json');
+  if (!existsSync(synthesized)) throw new UsageError(`${synthOutputDir(stack)}/${environment}/cdk.tf.json does not exist: run 'npx nx run ${stack}:synth' first`);
+  return recordStackRun({ ...options, configurationSha256: sha256Hex(readFileSync(synthesized)) }, async () => {
+    const run = { workspaceRoot, stack, environment, log, ...(options.breakGlass ? { breakGlass: options.breakGlass } : {}) };
+    const changes = operation === 'apply' ? await applyStack(run) : await destroyStack(run);
+    const plan = join(workspaceRoot, engineWorkdir(stack, environment), PLAN_FILE);
+    return { changes, ...(operation === 'apply' && existsSync(plan) ? { planSha256: sha256Hex(readFileSync(plan)) } : {}) };
+  });
 }

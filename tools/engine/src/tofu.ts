@@ -39,6 +39,12 @@ export function parseLockHolder(text: string): StateLockHolder | undefined {
 }
 
 /** The engine refused or failed; carries its own diagnostics. */
+/** A state's lineage (which state) and serial (which write of it). */
+export interface StateIdentity {
+  readonly lineage: string;
+  readonly serial: number;
+}
+
 export class EngineError extends ExternalError {
   override readonly name = 'EngineError';
   /** Who holds the state lock, when the engine could not take it. */
@@ -234,6 +240,20 @@ export class EngineRunner {
   async outputs(): Promise<Record<string, { value: unknown; sensitive: boolean; type: unknown }>> {
     const result = await this.run(['output', '-json']);
     return JSON.parse(result.stdout) as Record<string, { value: unknown; sensitive: boolean; type: unknown }>;
+  }
+
+  /**
+   * Which state this is and which write of it (`state pull`): the lineage names the state, the
+   * serial grows with every write. undefined when there is no state yet.
+   */
+  async stateIdentity(): Promise<StateIdentity | undefined> {
+    const result = await this.run(['state', 'pull']);
+    if (result.stdout.trim() === '') return undefined;
+    const state = JSON.parse(result.stdout) as { serial?: unknown; lineage?: unknown };
+    if (typeof state.serial !== 'number' || typeof state.lineage !== 'string') {
+      throw new EngineError('tofu state pull', [], 'the state has no serial and lineage');
+    }
+    return { serial: state.serial, lineage: state.lineage };
   }
 
   /**

@@ -75,7 +75,11 @@ export class RandomPet extends TerraformResource {
 
 /** `time_static`: the time of creation, fixed in state. */
 export class TimeStatic extends TerraformResource {
-  constructor(scope: Construct, id: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: { readonly triggers?: Readonly<Record<string, string>> } = {},
+  ) {
     super(scope, id, { terraformResourceType: 'time_static', terraformGeneratorMetadata: { providerName: 'time' } });
   }
 
@@ -83,8 +87,9 @@ export class TimeStatic extends TerraformResource {
     return this.getStringAttribute('rfc3339');
   }
 
+  /** A change of `triggers` replaces the resource: a new time. */
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return {};
+    return this.props.triggers ? { triggers: this.props.triggers } : {};
   }
 }
 

@@ -1,0 +1,5 @@
+export * from './apply-reviewed';
+export * from './plan-change';
+export * from './plan-changes';
+export * from './pr-comment';
+export * from './reviewed-plans';
