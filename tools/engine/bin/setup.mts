@@ -14,7 +14,7 @@ const program = new Command('setup-engine')
   .option('--engine <engine>', 'opentofu (pinned, default) or terraform (>= 1.7 from PATH)', 'opentofu')
   .option('--providers <source>', `${PROVIDER_SOURCE_CHOICES.join('|')}: registry, the source-built mirror, or a reachability probe (default: $${PROVIDER_SOURCE_VARIABLE}, else auto)`)
   .option('--provider <source...>', 'only these providers, e.g. hashicorp/time (default: every pinned provider)')
-  .option('--for-tests', `only what the integration tests need: the engine, the S3 server and ${TEST_PROVIDERS.join(', ')}`)
+  .option('--for-tests', `only what the integration tests need: the engine, the S3 server, the GCS emulator, the workflow linter and ${TEST_PROVIDERS.join(', ')}`)
   .option('--no-s3-server', 'skip the local S3 server (a versitygw Go build), for machines that deploy only to GCS-backed environments')
   .option('--json', 'print the result as JSON')
   .action(async (options: { engine: string; providers?: string; provider?: string[]; forTests?: boolean; s3Server: boolean; json?: boolean }) => {
@@ -27,6 +27,8 @@ const program = new Command('setup-engine')
       log: (line) => console.error(line),
       engine: options.engine,
       withS3Server: options.s3Server || options.forTests === true,
+      withGcsServer: options.forTests === true,
+      withActionlint: options.forTests === true,
       ...(providerSource ? { providerSource } : {}),
       ...(options.forTests ? { providers: TEST_PROVIDERS } : options.provider ? { providers: options.provider } : {}),
     });

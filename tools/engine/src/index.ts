@@ -1,3 +1,4 @@
+export * from './actionlint';
 export { platformCacheDir } from './cache-dir';
 export { buildGoProgram, goVersion, type GoBuildResult } from './go-build';
 export * from './gcs-server';

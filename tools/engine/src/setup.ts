@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ensureEngine, type Engine } from './opentofu';
 import { chooseProviderSource, type ProviderSourceChoice, type ProviderSourceRequest } from './provider-source';
 import { ensureProviders, writeCliConfig, type ProviderStatus } from './providers';
+import { ensureActionlint, type ActionlintBinary } from './actionlint';
 import { ensureGcsServer, type GcsServerBinary } from './gcs-server';
 import { ensureS3Server, type S3ServerBinary } from './s3-server';
 import { readPinnedVersions } from './versions';
@@ -23,6 +24,8 @@ export interface SetupResult {
   readonly s3Server?: S3ServerBinary;
   /** The GCS emulator, when requested (`withGcsServer`). */
   readonly gcsServer?: GcsServerBinary;
+  /** The workflow linter, when requested (`withActionlint`). */
+  readonly actionlint?: ActionlintBinary;
   /** TF_CLI_CONFIG_FILE to pass to every engine run. */
   readonly cliConfigFile: string;
   /** Per program: where it came from and why. */
@@ -42,6 +45,8 @@ export interface SetupOptions {
   readonly withS3Server?: boolean;
   /** Also make the GCS emulator available (the integration tests). */
   readonly withGcsServer?: boolean;
+  /** Also make the workflow linter available (the integration tests). */
+  readonly withActionlint?: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -61,6 +66,7 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
   const providers = await ensureProviders({ versions, log: options.log, env, source: providerSource, ...(options.providers ? { only: options.providers } : {}) });
   const s3Server = options.withS3Server ? await ensureS3Server({ versions, log: options.log, env }) : undefined;
   const gcsServer = options.withGcsServer ? await ensureGcsServer({ versions, log: options.log, env }) : undefined;
+  const actionlint = options.withActionlint ? await ensureActionlint({ versions, log: options.log, env }) : undefined;
   const cliConfigFile = writeCliConfig(providerSource, env);
   const report: ProgramReport[] = [
     { program: engine.kind === 'opentofu' ? 'OpenTofu' : 'Terraform', version: engine.version, source: engine.source, reason: ENGINE_REASONS[engine.source] },
@@ -76,6 +82,9 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
     ...(gcsServer
       ? [{ program: versions.gcsServer.name, version: gcsServer.version, source: gcsServer.source, reason: gcsServer.source === 'cache' ? 'built earlier into the cache' : 'not cached: built from Go source now' } satisfies ProgramReport]
       : []),
+    ...(actionlint
+      ? [{ program: 'actionlint', version: actionlint.version, source: actionlint.source, reason: actionlint.source === 'cache' ? 'built earlier into the cache' : 'not cached: built from Go source now' } satisfies ProgramReport]
+      : []),
   ];
   return {
     engine,
@@ -83,6 +92,7 @@ export async function setupEngine(options: SetupOptions): Promise<SetupResult> {
     providerSource,
     ...(s3Server ? { s3Server } : {}),
     ...(gcsServer ? { gcsServer } : {}),
+    ...(actionlint ? { actionlint } : {}),
     cliConfigFile,
     report,
     seconds: (performance.now() - started) / 1000,
@@ -97,5 +107,5 @@ export const TEST_PROVIDERS = ['hashicorp/local', 'hashicorp/random', 'hashicorp
 
 /** What the integration tests need, set up once per test run: the engine, the test providers, the S3 server, the GCS emulator. */
 export function setupForTests(workspaceRoot: string, log: (line: string) => void): Promise<SetupResult> {
-  return setupEngine({ workspaceRoot, log, providers: TEST_PROVIDERS, withS3Server: true, withGcsServer: true });
+  return setupEngine({ workspaceRoot, log, providers: TEST_PROVIDERS, withS3Server: true, withGcsServer: true, withActionlint: true });
 }

@@ -23,12 +23,14 @@ const versionsSchema = z.strictObject({
   providers: z.record(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <namespace>/<type>'), goProgram),
   s3Server: goProgram.extend({ name: z.string() }),
   gcsServer: goProgram.extend({ name: z.string() }),
+  /** The workflow linter the test suite runs over .github/workflows. */
+  actionlint: goProgram,
 });
 
 export type GoProgram = z.output<typeof goProgram>;
 export type PinnedVersions = z.output<typeof versionsSchema>;
 
-/** The one file that pins the engine, the providers, the S3 server and the GCS emulator. */
+/** The one file that pins the engine, the providers, the S3 server, the GCS emulator and the workflow linter. */
 export const VERSIONS_FILE = 'tools/engine/versions.json';
 
 export function readPinnedVersions(workspaceRoot: string): PinnedVersions {
