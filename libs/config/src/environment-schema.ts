@@ -96,9 +96,24 @@ export const environmentSchema = z.strictObject({
    */
   artifacts: bucketStore.optional(),
   /** Promotion order: a version reaches this environment only after it ran in `after`. */
-  promotion: z.strictObject({ after: environmentName.optional() }).default({}),
+  promotion: z
+    .strictObject({
+      after: environmentName.optional(),
+      /** How long a version must have run in `after` before it may come here, e.g. 30m, 24h, 2d. */
+      soak: z.string().regex(/^[1-9]\d*[mhd]$/, 'must be a duration such as 30m, 24h or 2d').optional(),
+    })
+    .default({}),
 });
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type StateConfig = EnvironmentConfig['state'];
 export type EnvironmentTier = EnvironmentConfig['tier'];
+
+const SOAK_UNIT_SECONDS = { m: 60, h: 3600, d: 86400 } as const;
+
+/** The soak time of an environment's promotion gate in seconds (0 when none is set). */
+export function soakSeconds(environment: Pick<EnvironmentConfig, 'promotion'>): number {
+  const soak = environment.promotion.soak;
+  if (!soak) return 0;
+  return Number(soak.slice(0, -1)) * SOAK_UNIT_SECONDS[soak.slice(-1) as keyof typeof SOAK_UNIT_SECONDS];
+}

@@ -1,6 +1,7 @@
 export { ConfigError, formatProblem, type ConfigProblem } from './config-error';
 export {
   environmentSchema,
+  soakSeconds,
   type EnvironmentConfig,
   type EnvironmentTier,
   type StateConfig,

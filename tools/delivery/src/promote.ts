@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { loadAllEnvironments, type EnvironmentConfig } from '@platform/config';
+import { loadAllEnvironments, soakSeconds, type EnvironmentConfig } from '@platform/config';
 import { sha256Hex, type ObjectStore } from '@platform/store';
 import { breakGlassReason, isProtected, openStackEngine, PLAN_FILE, readReleases, releasedStackOf, writeRelease, type BreakGlass } from '@platform/deploy';
 import { ExternalError, UsageError } from '@platform/workspace';
@@ -43,10 +43,22 @@ export async function gateRefusal(store: ObjectStore, options: {
   readonly stack: string;
   readonly version: string;
   readonly manifestSha256: string;
+  /** How long it must have run in the gate environment (seconds), and the time to measure it at. */
+  readonly soak?: { readonly seconds: number; readonly now: Date; readonly where: string };
 }): Promise<string | undefined> {
   const { records, rejected } = await listRecords(store, options.trusted, { environment: options.gate, stack: options.stack });
   const succeeded = (r: StoredRecord) => r.operation === 'promote' && r.outcome === 'succeeded';
-  if (records.some((r) => succeeded(r) && r.manifestSha256 === options.manifestSha256 && r.signedBy !== undefined)) return undefined;
+  const proofs = records.filter((r) => succeeded(r) && r.manifestSha256 === options.manifestSha256 && r.signedBy !== undefined);
+  if (proofs.length > 0) {
+    if (!options.soak || options.soak.seconds === 0) return undefined;
+    const since = Math.min(...proofs.map((r) => Date.parse(r.at)));
+    const ran = Math.max(0, (options.soak.now.getTime() - since) / 1000);
+    if (ran >= options.soak.seconds) return undefined;
+    return (
+      `it has run in ${options.gate} for ${formatDuration(ran)} (since ${new Date(since).toISOString()}), less than the soak time of ${formatDuration(options.soak.seconds)} (${options.soak.where}); ` +
+      `it may go at ${new Date(since + options.soak.seconds * 1000).toISOString()}`
+    );
+  }
   const reasons: string[] = [];
   for (const r of records.filter((r) => succeeded(r) && r.version === options.version)) {
     if (r.manifestSha256 !== options.manifestSha256) {
@@ -57,6 +69,12 @@ export async function gateRefusal(store: ObjectStore, options: {
   }
   reasons.push(...rejected.map((r) => `${r.key} ${r.reason}`));
   return `it has no signed record of a successful deploy of manifest ${options.manifestSha256.slice(0, 12)} in ${options.gate}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds >= 86400) return `${(seconds / 86400).toFixed(1)} d`;
+  if (seconds >= 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${Math.floor(seconds / 60)} min`;
 }
 
 /**
@@ -89,11 +107,18 @@ export async function promote(options: PromoteOptions): Promise<DeploymentRecord
 
   let skippedGate: string | undefined;
   if (gate) {
-    const refusal = await gateRefusal(store, { trusted, gate, stack, version, manifestSha256: artifact.manifestSha256 });
+    const refusal = await gateRefusal(store, {
+      trusted,
+      gate,
+      stack,
+      version,
+      manifestSha256: artifact.manifestSha256,
+      soak: { seconds: soakSeconds(target), now: now(), where: `environments/${to}/environment.yaml: promotion.soak is ${target.promotion.soak ?? 'unset'}` },
+    });
     if (refusal && !breakGlass) {
       throw new PromotionGateError(
         `${stack}@${version} cannot go to ${to} yet: ${refusal}. ` +
-          `(environments/${to}/environment.yaml: promotion.after is ${gate}.) Promote it to ${gate} first, or skip the gate with --break-glass "<ticket and reason>", which is recorded.`,
+          `(environments/${to}/environment.yaml: promotion.after is ${gate}.) Promote it to ${gate} first (and let it soak), or skip the gate with --break-glass "<ticket and reason>", which is recorded.`,
       );
     }
     if (refusal) {
