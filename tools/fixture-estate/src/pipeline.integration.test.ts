@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { listRecords, loadTrustedKeys } from '@platform/delivery';
+import { engineWorkdir } from '@platform/deploy';
 import { startStateServer, type StateServerSession } from '@platform/engine';
 import { readReview, REVIEWED_PLANS_DIR, PR_COMMENT_FILE, type Review } from '@platform/pipeline';
 import { LocalDirectoryStore } from '@platform/store';
@@ -143,6 +144,62 @@ describe('the pipeline from pull request to production', () => {
     expect((await records()).slice(before).map((r) => r.stack)).toEqual(['fixture-base']);
   }, 300_000);
 
+  it('releases, promotes through dev, staging and prod in order, and holds a promotion out of order or onto a drifted environment', () => {
+    const STACKS = ['fixture-base', 'fixture-app', 'fixture-edge'];
+    const release = (version: string) => {
+      change(`chore(release): ${version}`, () => {
+        for (const stack of STACKS) {
+          const file = join(estate, 'stacks', stack, 'package.json');
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/"version": "[^"]+"/, `"version": "${version}"`));
+        }
+      });
+      for (const stack of STACKS) {
+        for (const step of ['package', 'publish']) {
+          const run = platform([step, stack]);
+          expect(run.code, run.output).toBe(0);
+        }
+      }
+    };
+    const promote = (...args: string[]) => platform(['pipeline', 'promote', ...args]);
+    release('1.1.0');
+
+    const early = promote('fixture-base@1.1.0', '--to', 'fx-staging');
+    expect(early.code, early.output).toBe(64);
+    expect(early.stderr).toContain('fixture-base@1.1.0 cannot go to fx-staging yet: it has no signed record of a successful deploy of manifest');
+    expect(promote('--to', 'fx-staging').stderr).toContain('nothing waits to go to fx-staging');
+
+    const dev = promote('--to', DEV);
+    expect(dev.code, dev.output).toBe(0);
+    expect(dev.stdout).toMatch(/\| fixture-base \| 1\.1\.0 +\| fx-dev +\| promotion/);
+    expect(dev.stdout.indexOf('fixture-base')).toBeLessThan(dev.stdout.indexOf('fixture-edge'));
+    const skipping = promote('fixture-base@1.1.0', '--to', 'fx-prod');
+    expect(skipping.code, skipping.output).toBe(64);
+    expect(skipping.stderr).toContain('fixture-base@1.1.0 cannot go to fx-prod yet: it has no signed record of a successful deploy of manifest');
+    const staging = promote('--to', 'fx-staging');
+    expect(staging.code, staging.output).toBe(0);
+    expect(staging.stdout.match(/\| fx-staging +\| promotion/g)).toHaveLength(3);
+
+    // Someone edits the page in staging by hand; the next release stops there until it is reconciled.
+    const page = join(estate, engineWorkdir('fixture-edge', 'fx-staging'), 'site/index.html');
+    writeFileSync(page, '<h1>edited by hand</h1>\n');
+    release('1.2.0');
+    expect(promote('--to', DEV).code).toBe(0);
+    const drifted = promote('fixture-edge@1.2.0', '--to', 'fx-staging');
+    expect(drifted.code, drifted.output).toBe(64);
+    expect(drifted.stderr).toContain('fixture-edge@1.2.0 cannot go to fx-staging: fx-staging has drifted from fixture-edge@1.1.0, which it runs: local_file.page');
+    const reconciled = promote('fixture-edge@1.2.0', '--to', 'fx-staging', '--break-glass', 'TEST-1 the hand edit is what 1.2.0 overwrites');
+    expect(reconciled.code, reconciled.output).toBe(0);
+    expect(readFileSync(page, 'utf8')).not.toContain('edited by hand');
+
+    const prod = promote('--to', 'fx-prod');
+    expect(prod.code, prod.output).toBe(0);
+    expect(prod.stdout).toMatch(/\| fixture-base \| 1\.1\.0 +\| fx-prod +\| promotion/);
+    expect(prod.stdout).toMatch(/\| fixture-edge \| 1\.2\.0 +\| fx-prod +\| promotion/);
+    const rollback = promote('fixture-edge@1.1.0', '--to', 'fx-prod');
+    expect(rollback.code, rollback.output).toBe(0);
+    expect(rollback.stdout).toMatch(/\| fixture-edge \| 1\.1\.0 +\| fx-prod +\| rollback/);
+  }, 900_000);
+
   it('refuses to delete a stack another still reads, naming the reader, and destroys a deleted stack at merge where it has state', async () => {
     change('delete fixture-app', () => rmSync(join(estate, 'stacks/fixture-app'), { recursive: true }));
     const refused = planPullRequest();
@@ -153,12 +210,25 @@ describe('the pipeline from pull request to production', () => {
     change('delete fixture-edge', () => rmSync(join(estate, 'stacks/fixture-edge'), { recursive: true }));
     const planned = planPullRequest();
     expect(planned.code, planned.output).toBe(0);
-    expect(review().plans.map((p) => `${p.stack}/${p.environment}/${p.operation}`)).toEqual(['fixture-edge/fx-dev/destroy']);
-    expect(planned.stderr).toContain('fixture-edge (fx-staging): deleted, and nothing in state there: nothing to destroy');
+    expect(review().plans.map((p) => `${p.stack}/${p.environment}/${p.operation}`)).toEqual(['fixture-edge/fx-dev/destroy', 'fixture-edge/fx-prod/destroy', 'fixture-edge/fx-staging/destroy']);
+    expect(planned.stderr).toContain('fixture-edge (local): deleted, and nothing in state there: nothing to destroy');
     expect(comment()).toMatch(/\| fixture-edge \| fx-dev +\| destroy \(stack deleted\) \| 0 +\| 0 +\| 2 +\|/);
+    expect(comment()).toMatch(/\| fixture-edge \| fx-prod +\| destroy \(stack deleted\) \| 0 +\| 0 +\| 2 +\|/);
     const merged = merge();
     expect(merged.code, merged.output).toBe(0);
     expect(merged.stdout).toMatch(/\| fixture-edge +\| destroy +\| reviewed plan +\| 0 +\| 0 +\| 2 +\|/);
     expect((await records()).at(-1)).toMatchObject({ stack: 'fixture-edge', operation: 'destroy', outcome: 'succeeded', pipeline: 'reviewed plan' });
+
+    // Staging and production lose the stack by promotion of its deletion, in order.
+    const early = platform(['pipeline', 'promote', '--to', 'fx-prod']);
+    expect(early.code, early.output).toBe(0);
+    expect(early.stderr).toContain('nothing waits to go to fx-prod');
+    for (const environment of ['fx-staging', 'fx-prod']) {
+      const promoted = platform(['pipeline', 'promote', '--to', environment]);
+      expect(promoted.code, promoted.output).toBe(0);
+      expect(promoted.stdout).toMatch(new RegExp(`\\| fixture-edge \\| 1\\.\\d\\.0 +\\| ${environment} +\\| destroy`));
+      const { records: there } = await listRecords(new LocalDirectoryStore(storeDir), loadTrustedKeys(estate), { environment, stack: 'fixture-edge' });
+      expect(there.at(-1)).toMatchObject({ operation: 'destroy', outcome: 'succeeded', signedBy: key.id });
+    }
   }, 400_000);
 });

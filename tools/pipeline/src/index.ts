@@ -3,3 +3,4 @@ export * from './plan-change';
 export * from './plan-changes';
 export * from './pr-comment';
 export * from './reviewed-plans';
+export * from './promote-pending';

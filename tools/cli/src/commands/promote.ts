@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '@platform/workspace';
 import { BREAK_GLASS_OPTION, openArtifactStore, STORE_OPTION_HELP } from './options';
+import { parseStackVersion } from './pipeline-promote';
 
 export function registerPromote(program: Command): void {
   program
@@ -14,16 +14,15 @@ export function registerPromote(program: Command): void {
       const { promote } = await import('@platform/delivery');
       const { breakGlassReason } = await import('@platform/deploy');
       const { findEstateRoot } = await import('@platform/workspace');
-      const match = /^([a-z][a-z0-9-]+)@(.+)$/.exec(target);
-      if (!match) throw new UsageError(`'${target}' must be <stack>@<version>, e.g. network@1.4.0`);
+      const { stack, version } = parseStackVersion(target);
       const breakGlass = options.breakGlass === undefined ? undefined : breakGlassReason('--break-glass', options.breakGlass);
       const workspaceRoot = findEstateRoot();
       const store = await openArtifactStore(workspaceRoot, options.store);
       await promote({
         workspaceRoot,
         store,
-        stack: match[1]!,
-        version: match[2]!,
+        stack,
+        version,
         to: options.to,
         ...(breakGlass ? { breakGlass } : {}),
         log: (line) => console.log(line),
