@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
+import { soakSeconds } from './environment-schema';
 import { estateArtifactStore, listEnvironments, loadAllEnvironments, loadEnvironment, loadStackSettings } from './load';
 
 const VALID = `name: dev
@@ -87,6 +88,13 @@ describe('environment configuration', () => {
     const problems = problemsOf(() => loadAllEnvironments(root)).join('\n');
     expect(problems).toMatch(/dev\/environment\.yaml:- promotion\.after names unknown environment 'qa'/);
     expect(problems).toMatch(/qa-a\/environment\.yaml:- promotion\.after forms a cycle/);
+  });
+
+  it('reads a soak time in minutes, hours or days, and refuses one that is not a duration', () => {
+    const soakOf = (soak: string) => soakSeconds(loadEnvironment(workspaceWith({ 'environments/dev/environment.yaml': `${VALID}promotion:\n  soak: ${soak}\n` }), 'dev'));
+    expect([soakOf('30m'), soakOf('24h'), soakOf('2d')]).toEqual([1800, 86_400, 172_800]);
+    const root = workspaceWith({ 'environments/dev/environment.yaml': `${VALID}promotion:\n  soak: 1 week\n` });
+    expect(problemsOf(() => loadEnvironment(root, 'dev')).join('\n')).toMatch(/promotion\.soak must be a duration such as 30m, 24h or 2d/);
   });
 
   it('gives the one artifact store the environments name, and none when no environment names one', () => {

@@ -1,3 +1,4 @@
+import { UNKNOWN_PLACEHOLDER } from '@platform/deploy';
 import { canonicalJson, sha256Hex } from '@platform/store';
 import type { ResourceChangeDigest, ReviewedPlan } from './reviewed-plans';
 
@@ -21,11 +22,12 @@ export function outputChangesOf(plan: PlanRendering): string[] {
 
 /**
  * What a plan would do to each resource, in address order: its actions and a digest of the
- * values it plans (known values and which are unknown). Reads and no-ops are not changes.
+ * values it plans (known values and which are unknown). Reads and no-ops are not changes, nor
+ * the placeholder an offline plan adds for values known only after apply.
  */
 export function resourceChangesOf(plan: PlanRendering): ResourceChangeDigest[] {
   return (plan.resource_changes ?? [])
-    .filter((rc) => rc.mode !== 'data' && !rc.change.actions.every((action) => action === 'no-op' || action === 'read'))
+    .filter((rc) => rc.mode !== 'data' && rc.address !== UNKNOWN_PLACEHOLDER && !rc.change.actions.every((action) => action === 'no-op' || action === 'read'))
     .map((rc) => ({
       address: rc.address,
       actions: [...rc.change.actions],
