@@ -75,6 +75,12 @@ describe('documentation commands', () => {
       positionals: ['repair'],
       options: ['--env'],
     });
+    expect(cliInvocation('npx tsx tools/cli/bin/platform.mts --estate tools/fixture-estate pipeline plan --base HEAD --offline', scriptCommands)).toEqual({
+      entry: 'tools/cli/bin/platform.mts',
+      subcommand: 'pipeline',
+      positionals: ['plan'],
+      options: ['--base', '--offline'],
+    });
     expect(cliInvocation('npx nx run network:synth', scriptCommands)).toBeUndefined();
     expect(nxTargetReference('npx nx run network:plan:dev')).toEqual({ project: 'network', target: 'plan', configuration: 'dev' });
     expect(nxTargetReference('npx nx run <stack>:plan:<env>')).toBeUndefined();

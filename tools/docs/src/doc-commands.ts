@@ -88,6 +88,9 @@ const WITH_SUBCOMMANDS = new Set(['tools/cli/bin/platform.mts']);
  * How a documented command calls one of the workspace's entry points, directly
  * (`npx tsx tools/cli/bin/x.mts`) or through an npm script that runs one; undefined otherwise.
  */
+/** Options of the platform program itself, taking a value, given before the command. */
+const GLOBAL_OPTIONS = new Set(['--estate']);
+
 export function cliInvocation(command: string, scripts: Readonly<Record<string, string>>): CliInvocation | undefined {
   const words = command.replace(/^!\s*/, '').split(/\s+/);
   let entry: string | undefined;
@@ -107,6 +110,8 @@ export function cliInvocation(command: string, scripts: Readonly<Record<string, 
     rest = dashes >= 0 ? words.slice(dashes + 1) : [];
   }
   if (!entry) return undefined;
+  // The program's own options come before its command (`platform --estate <dir> promote …`).
+  while (rest[0] && GLOBAL_OPTIONS.has(rest[0].split('=')[0]!)) rest = rest.slice(rest[0].includes('=') ? 1 : 2);
   const subcommand = !WITH_SUBCOMMANDS.has(entry) ? undefined : (scripted ?? (rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined));
   const options = rest.filter((word) => /^--?[a-z]/i.test(word)).map((word) => word.split('=')[0]!).filter((o) => o !== '--help' && o !== '-h');
   const after = subcommand && !scripted ? rest.slice(1) : rest;

@@ -73,6 +73,8 @@ function keepPlan(
   const planFile = planFileOf(entry.stack, entry.environment);
   mkdirSync(dirname(join(dir, planFile)), { recursive: true });
   copyFileSync(join(workdir, PLAN_FILE), join(dir, planFile));
+  // The engine's own JSON rendering beside it, for people and scripts reading the artifact.
+  writeFileSync(join(dir, dirname(planFile), PLAN_JSON_FILE), `${JSON.stringify(rendering, null, 2)}\n`);
   const resourceChanges = resourceChangesOf(rendering);
   return {
     ...entry,
