@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nxChildEnvironment } from '@platform/config';
@@ -28,8 +28,8 @@ interface Cell {
 
 /**
  * The drill of the fixture estate, interrupted by each signal once the first step of each phase
- * has finished, sent to its whole process group as a terminal or a CI runner sends it; then a
- * re-run when anything was left. Prints the table phase x signal -> outcome. Minutes per cell:
+ * has finished, sent to its whole process group as a terminal or a CI runner sends it; then
+ * `--cleanup <run id>` of the run that left something (a re-run when no run is named). Prints the table phase x signal -> outcome. Minutes per cell:
  * on demand only (`npm run bench -- --only drill-signals`).
  */
 export async function runDrillSignalsBenchmark(options: { readonly workspaceRoot: string; readonly log: (line: string) => void }): Promise<void> {
@@ -52,9 +52,14 @@ export async function runDrillSignalsBenchmark(options: { readonly workspaceRoot
           const interrupted = await interruptAt(repository!, args, env, phase, signal);
           const stateLeft = existsSync(dataDir);
           let rerun = '-';
-          if (stateLeft) {
-            const again = spawnSync('npm', args, { cwd: repository!, env, encoding: 'utf8' });
-            rerun = `exit ${again.status}, ${summary(again.stdout)}`;
+          const marker = join(repository!, 'dist/drill-state/local.run.json');
+          if (stateLeft || existsSync(marker)) {
+            // The run the interrupted drill named as answerable for what it left: its --cleanup.
+            const run = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { runId: string }).runId : undefined;
+            const again = run
+              ? spawnSync('npm', ['run', '--silent', 'drill', '--', '--estate', FIXTURE_ESTATE, '--env', 'local', '--store', storeDir, '--cleanup', run, '--json'], { cwd: repository!, env, encoding: 'utf8' })
+              : spawnSync('npm', args, { cwd: repository!, env, encoding: 'utf8' });
+            rerun = `${run ? '--cleanup' : 're-run'}: exit ${again.status}, ${summary(again.stdout)}`;
           }
           const servers = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim();
           cells.push({ phase, signal, exit: interrupted.exit, report: summary(interrupted.stdout), stateLeft, rerun, finallyClean: servers === '' && !existsSync(dataDir) });
@@ -99,9 +104,10 @@ function interruptAt(cwd: string, args: readonly string[], env: NodeJS.ProcessEn
 /** A drill report's outcome and what its cleanup says is left, from its JSON on stdout. */
 function summary(stdout: string): string {
   try {
-    const report = JSON.parse(stdout) as { outcome: string; cleanup: { ran: boolean; leftInState: Record<string, string[]> } };
+    const report = JSON.parse(stdout) as { outcome: string; cleanup: { ran: boolean; leftInState: Record<string, string[]>; stateKeptIn?: { location: string } } };
     const left = Object.entries(report.cleanup.leftInState).map(([stack, addresses]) => `${stack}: ${addresses.length}`);
-    return `${report.outcome}; cleanup ${report.cleanup.ran ? 'ran' : 'did not run'}, ${left.length === 0 ? 'nothing left' : `left ${left.join(', ')}`}`;
+    const kept = report.cleanup.stateKeptIn ? `; says state kept in ${report.cleanup.stateKeptIn.location}` : '';
+    return `${report.outcome}; cleanup ${report.cleanup.ran ? 'ran' : 'did not run'}, ${left.length === 0 ? 'nothing left' : `left ${left.join(', ')}`}${kept}`;
   } catch {
     return 'none';
   }

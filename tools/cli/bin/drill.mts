@@ -2,14 +2,14 @@
 // `npm run drill`: rebuild the estate from zero into a drill environment, verify, tear down, report.
 // The logic lives in tools/drill; this entry parses flags, handles signals and the runtime
 // state server, and saves the report.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { Command } from 'commander';
 import { loadEnvironment } from '@platform/config';
 import { startStateServer, type StateServerSession } from '@platform/engine';
 import { openConfiguredStore } from '@platform/store';
 import { assertDrillEnvironment, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, writeDrillReportFiles } from '@platform/drill';
-import { EXIT_CODES, findWorkspaceRoot, runProgram, withOwnExitCodes } from '@platform/workspace';
+import { EXIT_CODES, findWorkspaceRoot, runId, runProgram, UsageError, withOwnExitCodes } from '@platform/workspace';
 import { openArtifactStore, wholeNumberOption } from '../src/commands/options';
 import { DEFAULT_STATE_BACKUP_DIR, STATE_BACKUP_VARIABLE } from '../src/commands/state';
 
@@ -28,15 +28,22 @@ const program = new Command('drill')
   .option('--ref <ref>', 'commit of the delivery tooling to clone', 'HEAD')
   .option('--plan-only', 'plan the whole estate from zero without applying anything')
   .option('--keep', 'leave the rebuilt estate and the clone in place (no teardown)')
+  .option('--cleanup <run-id>', 'only tear down what the interrupted drill <run-id> left (its id is in its report and in dist/drill-state/<env>.run.json)')
   .option('--store <spec>', 'artifact store and report history: gs://bucket/prefix, s3://bucket/prefix or a directory (default: $PLATFORM_STORE, else the estate environments\' `artifacts`, else dist/store)')
   .option('--backup <spec>', 'where state snapshots go, a separate bucket: gs://bucket/prefix, s3://bucket/prefix or a directory (default: $PLATFORM_STATE_BACKUP or dist/state-backups)')
   .option('--concurrency <n>', 'stacks deployed or destroyed at once', '4')
   .option('--json', 'print the report as JSON instead of Markdown')
-  .action(async (options: { env: string; source?: string; estate: string; ref: string; planOnly?: boolean; keep?: boolean; store?: string; backup?: string; concurrency: string; json?: boolean }) => {
+  .action(async (options: { env: string; source?: string; estate: string; ref: string; planOnly?: boolean; keep?: boolean; cleanup?: string; store?: string; backup?: string; concurrency: string; json?: boolean }) => {
     const concurrency = wholeNumberOption('--concurrency', options.concurrency);
     const repository = findWorkspaceRoot();
     const estate = join(repository, options.estate);
     assertDrillEnvironment(estate, options.env);
+    if (options.cleanup !== undefined && (options.planOnly || options.keep)) throw new UsageError('--cleanup tears down only: it takes neither --plan-only nor --keep');
+    const startedAt = new Date();
+    const id = runId(startedAt);
+    const marker = join(repository, DRILL_STATE_DIR, `${options.env}.run.json`);
+    // The run answerable for what is deployed in the drill environment: a cleanup keeps the interrupted run's id.
+    const answerable = options.cleanup === undefined ? id : interruptedRun(repository, marker, options.cleanup);
     const store = await openArtifactStore(repository, options.store, { estateRoot: estate });
     const backupStore = openConfiguredStore(repository, options.backup, { variable: STATE_BACKUP_VARIABLE, defaultDir: DEFAULT_STATE_BACKUP_DIR });
 
@@ -58,10 +65,15 @@ const program = new Command('drill')
     process.on('SIGTERM', onSignal);
 
     const leftBefore = existsSync(join(repository, DRILL_STATE_DIR, options.env));
+    if (!options.planOnly) {
+      mkdirSync(dirname(marker), { recursive: true, mode: 0o700 });
+      writeFileSync(marker, `${JSON.stringify({ runId: answerable, startedAt: startedAt.toISOString(), pid: process.pid }, null, 2)}\n`, { mode: 0o600 });
+      console.error(`drill ${id}: if it is killed before it tears down, 'npm run drill -- --env ${options.env} --cleanup ${answerable}' tears down what it left`);
+    }
     const server = await stateServerIfNeeded(repository, estate, options.env);
     let clean = false;
     try {
-      const report = await runDrill({
+      const drilled = await runDrill({
         repository,
         estate: relative(repository, estate) || '.',
         environment: options.env,
@@ -69,12 +81,20 @@ const program = new Command('drill')
         ref: options.ref,
         store,
         backupStore,
-        mode: options.planOnly ? 'plan-only' : 'full',
+        mode: options.planOnly ? 'plan-only' : options.cleanup !== undefined ? 'cleanup' : 'full',
+        id,
+        now: () => startedAt,
         keep: options.keep === true,
         concurrency,
         signal: controller.signal,
         log: (line) => console.error(line),
       });
+      // A plan-only drill deploys nothing, and leaves alone what an earlier drill left.
+      clean = drilled.mode === 'plan-only' ? !leftBefore : drilled.cleanup.ran && Object.keys(drilled.cleanup.leftInState).length === 0;
+      const report =
+        clean || drilled.mode === 'plan-only'
+          ? drilled
+          : { ...drilled, cleanup: { ...drilled.cleanup, stateKeptIn: { location: stateLocation(repository, estate, options.env, server), command: cleanupCommand(options.env, answerable) } } };
       const trend = drillTrend(report, await listDrillReports(store, report.environment));
       const markdown = renderDrillReport(report, trend);
       await saveDrillReport(store, report, markdown);
@@ -82,17 +102,33 @@ const program = new Command('drill')
       console.log(options.json ? JSON.stringify(report, null, 2) : markdown);
       console.error(`report: ${files.markdown}, ${files.json}; kept in ${store.location}`);
       process.exitCode = EXIT[report.outcome];
-      // A plan-only drill deploys nothing, and leaves alone what an earlier drill left.
-      clean = report.mode === 'plan-only' ? !leftBefore : report.cleanup.ran && Object.keys(report.cleanup.leftInState).length === 0;
     } finally {
       await server?.stop();
+      if (clean && !options.planOnly) rmSync(marker, { force: true });
       if (server) {
-        const where = relative(repository, server.server.dataDir);
         if (clean) rmSync(server.server.dataDir, { recursive: true, force: true });
-        else console.error(`state of ${options.env} kept in ${where}: run the drill again to find and tear down what is left`);
+        else console.error(`state of ${options.env} kept in ${relative(repository, server.server.dataDir)}: '${cleanupCommand(options.env, answerable)}' (or a new drill) tears down what is left`);
       }
     }
   });
+
+const cleanupCommand = (environment: string, run: string) => `npm run drill -- --env ${environment} --cleanup ${run}`;
+
+/** Where the drill environment's state is: the drill's own server's data folder, else its configured bucket and prefix. */
+function stateLocation(repository: string, estate: string, name: string, server: StateServerSession | undefined): string {
+  if (server) return relative(repository, server.server.dataDir);
+  const { state } = loadEnvironment(estate, name);
+  return `${state.backend}://${state.bucket}/${state.prefix}`;
+}
+
+/** The run a --cleanup names, checked against the marker the interrupted run left. */
+function interruptedRun(repository: string, marker: string, named: string): string {
+  const where = relative(repository, marker);
+  if (!existsSync(marker)) throw new UsageError(`--cleanup ${named}: ${where} does not exist, so no interrupted drill left anything to tear down (a drill that tore down removes it)`);
+  const recorded = (JSON.parse(readFileSync(marker, 'utf8')) as { runId?: unknown }).runId;
+  if (recorded !== named) throw new UsageError(`--cleanup ${named}: what is deployed is answered for by drill ${String(recorded)} (${where}: runId), not ${named}`);
+  return named;
+}
 
 /** Where a drill's own state server keeps the state: durable, so that a run killed midway leaves it for the next one. */
 const DRILL_STATE_DIR = 'dist/drill-state';

@@ -19,7 +19,17 @@ export function readReleases(workspaceRoot: string, environment: string): Releas
 /** Records the version a stack runs in an environment; written whole, then renamed into place. */
 export function writeRelease(workspaceRoot: string, environment: string, stack: string, entry: Releases['stacks'][string]): void {
   const current = readReleases(workspaceRoot, environment);
-  const stacks = Object.fromEntries(Object.entries({ ...current.stacks, [stack]: entry }).sort(([a], [b]) => a.localeCompare(b)));
+  writeReleases(workspaceRoot, environment, { ...current.stacks, [stack]: entry });
+}
+
+/** Records that a stack no longer runs in an environment (it was destroyed there). */
+export function removeRelease(workspaceRoot: string, environment: string, stack: string): void {
+  const { [stack]: _removed, ...rest } = readReleases(workspaceRoot, environment).stacks;
+  writeReleases(workspaceRoot, environment, rest);
+}
+
+function writeReleases(workspaceRoot: string, environment: string, entries: Releases['stacks']): void {
+  const stacks = Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b)));
   const path = join(workspaceRoot, releasesFile(environment));
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify({ stacks }, null, 2)}\n`);

@@ -4,7 +4,7 @@ import { openStackEngine, type ReleasedStack } from '@platform/deploy';
 import type { ObjectStore } from '@platform/store';
 import { runGraph } from '@platform/workspace';
 import type { RestoredDelivery } from './delivery';
-import type { DrillPhase } from './report-model';
+import type { DrillPhase, DrillReport } from './report-model';
 import type { StepRecorder } from './step-recorder';
 
 export interface DrillOptions {
@@ -22,7 +22,8 @@ export interface DrillOptions {
   readonly store: ObjectStore;
   /** Where state snapshots go (a separate bucket); without it the backup-and-restore check is skipped. */
   readonly backupStore?: ObjectStore;
-  readonly mode: 'full' | 'plan-only';
+  /** full: rebuild, verify, tear down; plan-only: plan from zero; cleanup: only tear down what an interrupted drill left. */
+  readonly mode: DrillReport['mode'];
   /** Leave the rebuilt estate and the clone in place (no teardown). */
   readonly keep?: boolean;
   readonly concurrency?: number;
@@ -30,6 +31,8 @@ export interface DrillOptions {
   readonly signal?: AbortSignal;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
+  /** The run's id, when the caller named the run before it started (a sortable runId). */
+  readonly id?: string;
 }
 
 /** What the phases produce, step by step; a later phase reads what an earlier one produced. */

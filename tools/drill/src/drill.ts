@@ -73,7 +73,7 @@ function drillReport({ options, target, recorder, products }: DrillContext, star
   const failed = recorder.steps.some((s) => s.outcome === 'failed');
   return {
     schemaVersion: 1,
-    id: runId(startedAt),
+    id: options.id ?? runId(startedAt),
     environment: target.name,
     source: products.source,
     mode: options.mode,
@@ -87,6 +87,6 @@ function drillReport({ options, target, recorder, products }: DrillContext, star
     stacks,
     steps: recorder.steps,
     ...(recorder.failure ? { failure: recorder.failure } : {}),
-    cleanup: { ran: cleanupRan, leftInState: products.leftInState },
+    cleanup: { ran: cleanupRan, leftInState: products.leftInState, ...(options.keep && delivery ? { kept: true } : {}) },
   };
 }

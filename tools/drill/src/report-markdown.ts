@@ -3,7 +3,7 @@ import { markdownTable } from '@platform/workspace';
 import { DRILL_PHASES, type DrillReport, type DrillStep, type DrillTrend, type StepOutcome } from './report-model';
 
 const OUTCOME_TITLE: Record<DrillReport['outcome'], string> = { passed: 'PASSED', failed: 'FAILED', interrupted: 'INTERRUPTED' };
-const MODE_LABEL: Record<DrillReport['mode'], string> = { full: 'full rebuild', 'plan-only': 'plan only' };
+const MODE_LABEL: Record<DrillReport['mode'], string> = { full: 'full rebuild', 'plan-only': 'plan only', cleanup: 'cleanup of an interrupted drill' };
 const STEP_LABEL: Record<StepOutcome, string> = { passed: 'passed', failed: 'FAILED', skipped: 'skipped' };
 
 /** Seconds as every part of a drill report shows them: one decimal. */
@@ -52,7 +52,7 @@ export function ganttLabel(text: string): string {
  * per-stack timings, cleanup, a Mermaid gantt chart of the run, and the trend against earlier drills.
  */
 export function renderDrillReport(report: DrillReport, trend: DrillTrend): string {
-  const what = report.mode === 'plan-only' ? 'planned a rebuild of' : 'rebuilt';
+  const what = report.mode === 'plan-only' ? 'planned a rebuild of' : report.mode === 'cleanup' ? 'tore down what an interrupted drill left of' : 'rebuilt';
   return [
     `## Disaster-recovery drill of ${report.environment}: ${OUTCOME_TITLE[report.outcome]} (${MODE_LABEL[report.mode]})`,
     '',
@@ -77,7 +77,11 @@ function summaryTable(report: DrillReport): string {
   const share = report.wallSeconds > 0 ? ` (${formatPercent(overhead / report.wallSeconds)} of wall time)` : '';
   const overlap = overhead < 0 ? '; engine processes ran in parallel' : '';
   const rto =
-    report.rtoSeconds !== null ? formatSeconds(report.rtoSeconds) : report.mode === 'plan-only' ? 'not measured (plan only)' : 'not reached: not every stack was verified';
+    report.rtoSeconds !== null
+      ? formatSeconds(report.rtoSeconds)
+      : report.mode === 'full'
+        ? 'not reached: not every stack was verified'
+        : `not measured (${MODE_LABEL[report.mode]})`;
   return table(
     ['Measure', 'Value'],
     [
@@ -138,11 +142,15 @@ function cleanupSection(report: DrillReport): string[] {
     ? 'Cleanup ran.'
     : report.mode === 'plan-only'
       ? 'Cleanup did not run: a plan-only drill deploys nothing.'
-      : 'Cleanup did not run (kept with --keep): the drill environment is still deployed.';
+      : report.cleanup.kept
+        ? 'Cleanup did not run (kept with --keep): the drill environment is still deployed.'
+        : 'Cleanup did not run: the drill stopped before it deployed anything.';
+  const kept = report.cleanup.stateKeptIn;
+  const where = kept ? ['', `The state is kept in \`${kept.location}\`. To tear down what is left: \`${kept.command}\`.`] : [];
   const left = Object.entries(report.cleanup.leftInState)
     .filter(([, addresses]) => addresses.length > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (left.length === 0) return ['', '### Cleanup', '', `${status} Nothing left in state.`];
+  if (left.length === 0) return ['', '### Cleanup', '', `${status}${report.cleanup.ran ? ' Nothing left in state.' : ''}`, ...where];
   return [
     '',
     '### Cleanup',
@@ -153,6 +161,7 @@ function cleanupSection(report: DrillReport): string[] {
       `- ${stack}: ${addresses.length} ${addresses.length === 1 ? 'resource' : 'resources'}`,
       ...addresses.map((address) => `  - \`${address}\``),
     ]),
+    ...where,
   ];
 }
 

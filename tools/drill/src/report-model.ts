@@ -41,7 +41,8 @@ export interface DrillReport {
   readonly environment: string;
   /** The environment whose promoted versions were rebuilt (default: the production one). */
   readonly source: string;
-  readonly mode: 'full' | 'plan-only';
+  /** cleanup: only the teardown of what an interrupted drill left (`--cleanup <run id>`). */
+  readonly mode: 'full' | 'plan-only' | 'cleanup';
   /** The delivery the drill cloned and how it was installed; absent when it never got that far. */
   readonly delivery?: { readonly commit: string; readonly install: string };
   readonly startedAt: string;
@@ -61,6 +62,10 @@ export interface DrillReport {
     readonly ran: boolean;
     /** Resource addresses still in state after cleanup, by stack; empty when clean. */
     readonly leftInState: Readonly<Record<string, readonly string[]>>;
+    /** The teardown was skipped on request (--keep). */
+    readonly kept?: boolean;
+    /** Where the state of what is left is kept, and the command that tears it down. */
+    readonly stateKeptIn?: { readonly location: string; readonly command: string };
   };
 }
 

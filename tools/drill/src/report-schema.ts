@@ -37,7 +37,7 @@ export const drillReportSchema = z.strictObject({
   id: keySegment('a sortable id such as 20261122T051500Z-3f9a'),
   environment: keySegment('an environment name'),
   source: z.string().min(1),
-  mode: z.enum(['full', 'plan-only']),
+  mode: z.enum(['full', 'plan-only', 'cleanup']),
   delivery: z.strictObject({ commit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full git commit id'), install: z.string().min(1) }).optional(),
   startedAt: isoTime,
   finishedAt: isoTime,
@@ -50,7 +50,12 @@ export const drillReportSchema = z.strictObject({
   failure: z
     .strictObject({ phase, stack: z.string().min(1).optional(), step: z.string().min(1), error: z.string(), diagnostics: z.array(diagnosticSchema).optional() })
     .optional(),
-  cleanup: z.strictObject({ ran: z.boolean(), leftInState: z.record(z.string(), z.array(z.string())) }),
+  cleanup: z.strictObject({
+    ran: z.boolean(),
+    leftInState: z.record(z.string(), z.array(z.string())),
+    kept: z.boolean().optional(),
+    stateKeptIn: z.strictObject({ location: z.string().min(1), command: z.string().min(1) }).optional(),
+  }),
 });
 
 /** Reads a stored drill report; an error names where it came from, the key and the rule broken. */

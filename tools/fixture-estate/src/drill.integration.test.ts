@@ -179,7 +179,7 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
   }, 600_000);
 
-  it('npm run drill: SIGKILL of its process group midway leaves the state in dist/drill-state, and the next run finds it and tears it down', async () => {
+  it('npm run drill: SIGKILL of its process group midway leaves the state in dist/drill-state, and --cleanup <run id> tears it down', async () => {
     // The drill starts its own state server (no PLATFORM_STATE_ENDPOINT), as on an operator's machine.
     const env: NodeJS.ProcessEnv = { ...nxChildEnvironment() };
     delete env['PLATFORM_STATE_ENDPOINT'];
@@ -203,12 +203,24 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
       expect(existsSync(join(dataDir, 'server.lock')), 'the killed drill could not clean up: its state stays').toBe(true);
       const orphan = (JSON.parse(readFileSync(join(dataDir, 'server.lock'), 'utf8')) as { server: number }).server;
 
-      const rerun = spawnSync('npm', args, { cwd: repository, env, encoding: 'utf8' });
-      expect(rerun.status, rerun.stderr.slice(-3000)).toBe(0);
-      expect(rerun.stderr).toMatch(/data in dist\/drill-state\/local \(found from an earlier drill: what it left is torn down with the rest\)/);
-      expect(JSON.parse(rerun.stdout)).toMatchObject({ outcome: 'passed', cleanup: { ran: true, leftInState: {} } });
+      const marker = join(repository, 'dist/drill-state/local.run.json');
+      const { runId: killedRun } = JSON.parse(readFileSync(marker, 'utf8')) as { runId: string };
+      expect(stderr).toContain(`'npm run drill -- --env local --cleanup ${killedRun}' tears down what it left`);
+      const cleanup = (run: string) => spawnSync('npm', ['run', '--silent', 'drill', '--', '--estate', ESTATE, '--env', 'local', '--store', storeDir, '--cleanup', run, '--json'], { cwd: repository, env, encoding: 'utf8' });
+      const wrong = cleanup('20260101T000000Z-0000');
+      expect(wrong.status).toBe(1);
+      expect(wrong.stderr).toContain(`--cleanup 20260101T000000Z-0000: what is deployed is answered for by drill ${killedRun} (dist/drill-state/local.run.json: runId), not 20260101T000000Z-0000`);
+
+      const cleaned = cleanup(killedRun);
+      expect(cleaned.status, cleaned.stderr.slice(-3000)).toBe(0);
+      expect(cleaned.stderr).toMatch(/data in dist\/drill-state\/local \(found from an earlier drill: what it left is torn down with the rest\)/);
+      const report = JSON.parse(cleaned.stdout) as { mode: string; outcome: string; cleanup: unknown; steps: { phase: string }[] };
+      expect(report).toMatchObject({ mode: 'cleanup', outcome: 'passed', cleanup: { ran: true, leftInState: {} } });
+      expect(new Set(report.steps.map((s) => s.phase))).toEqual(new Set(['preflight', 'restore-delivery', 'destroy', 'verify-empty']));
       expect(() => process.kill(orphan, 0), 'the killed drill\'s server was stopped').toThrow();
       expect(existsSync(dataDir), 'removed once everything is torn down').toBe(false);
+      expect(existsSync(marker), 'nothing is answered for any more').toBe(false);
+      expect(cleanup(killedRun).stderr).toContain(`--cleanup ${killedRun}: dist/drill-state/local.run.json does not exist, so no interrupted drill left anything to tear down`);
     } finally {
       rmSync(backups, { recursive: true, force: true });
     }

@@ -112,6 +112,9 @@ describe('the pipeline from pull request to production', () => {
     );
     expect(merged.stderr).toContain('Nothing of fixture-base was applied');
     expect((await records()).length, 'nothing recorded').toBe(before);
+    const protectedTarget = platform(['pipeline', 'apply', '--env', 'fx-staging']);
+    expect(protectedTarget.code, protectedTarget.output).toBe(64);
+    expect(protectedTarget.stderr).toContain("refusing to apply the reviewed plans to fx-staging: it is a staging environment (environments/fx-staging/environment.yaml: tier), which changes only by promotion: 'platform pipeline promote --to fx-staging'");
   }, 300_000);
 
   it('applies the reviewed plan at merge, then re-plans and applies exactly the consumers that read a changed output, recorded', async () => {
@@ -137,6 +140,13 @@ describe('the pipeline from pull request to production', () => {
     expect(planPullRequest().code).toBe(0);
     expect(comment()).toContain('- fixture-app (fx-dev) reads fixture-base.suffix, which the plan does not change: left alone');
     const before = (await records()).length;
+    const planFile = join(estate, REVIEWED_PLANS_DIR, review().plans[0]!.planFile);
+    const reviewedBytes = readFileSync(planFile);
+    writeFileSync(planFile, Buffer.concat([reviewedBytes, Buffer.from('tampered')]));
+    const tampered = merge();
+    expect(tampered.code, tampered.output).toBe(64);
+    expect(tampered.stderr).toContain(`${planFile}: sha256 is not the reviewed ${review().plans[0]!.planSha256.slice(0, 12)}: the plan file was changed after review`);
+    writeFileSync(planFile, reviewedBytes);
     const merged = merge();
     expect(merged.code, merged.output).toBe(0);
     expect(merged.stdout).toMatch(/\| fixture-base +\| apply +\| reviewed plan +\|.*\| created_at/);

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironment } from '@platform/config';
 import { recordStackRun, type DeploymentRecord } from '@platform/delivery';
-import { assertOpenToWorkingTree, openStackEngine, PLAN_FILE, type ReleasedStack } from '@platform/deploy';
+import { isProtected, openStackEngine, PLAN_FILE, ProtectedEnvironmentError, type ReleasedStack } from '@platform/deploy';
 import type { ChangeSummary, EngineRunner, StateIdentity } from '@platform/engine';
 import { sha256Hex, type ObjectStore } from '@platform/store';
 import { dependencyLayers, readStackGraph, synthOutputDir, UsageError } from '@platform/workspace';
@@ -75,8 +75,13 @@ export async function applyReviewed(options: ApplyReviewedOptions): Promise<Appl
     throw new UsageError(`${join(dir, 'reviewed-plans.json')}: the review refused this change: ${review.refusals.map((r) => r.reason).join('; ')}`);
   }
   const config = loadEnvironment(workspaceRoot, environment);
+  if (isProtected(config)) {
+    throw new ProtectedEnvironmentError(
+      `refusing to apply the reviewed plans to ${environment}: it is a ${config.tier} environment (environments/${environment}/environment.yaml: tier), ` +
+        `which changes only by promotion: 'platform pipeline promote --to ${environment}' (docs/how-to/ship-a-change.md)`,
+    );
+  }
   const plans = review.plans.filter((p) => p.environment === environment);
-  for (const plan of plans) assertOpenToWorkingTree(config, plan.stack, plan.operation, undefined);
   const graph = readStackGraph(workspaceRoot);
   const reviewed = new Map(plans.filter((p) => p.operation === 'apply').map((p) => [p.stack, p]));
   for (const stack of reviewed.keys()) {
@@ -88,18 +93,17 @@ export async function applyReviewed(options: ApplyReviewedOptions): Promise<Appl
   const recorded = { workspaceRoot, store, environment, log, ...(options.env ? { env: options.env } : {}), ...(options.now ? { now: options.now } : {}) };
 
   for (const stack of dependencyLayers(graph).flat()) {
+    const producers = (graph.get(stack) ?? []).filter((producer) => (changed.get(producer) ?? []).length > 0);
+    if (!reviewed.has(stack) && producers.length === 0) continue;
     const file = join(workspaceRoot, synthOutputDir(stack), environment, 'cdk.tf.json');
     if (!existsSync(file)) throw new UsageError(`${synthOutputDir(stack)}/${environment}/cdk.tf.json does not exist: synthesize the checkout first`);
     const configuration = readFileSync(file, 'utf8');
-    const producers = (graph.get(stack) ?? []).filter((producer) => (changed.get(producer) ?? []).length > 0);
     const upstreamChanged = producers.flatMap((producer) => outputsRead(configuration, producer).filter((name) => changed.get(producer)!.includes(name)).map((name) => `${producer}.${name}`));
     const plan = reviewed.get(stack);
     if (!plan && upstreamChanged.length === 0) {
-      if (producers.length > 0) {
-        const reads = producers.flatMap((producer) => outputsRead(configuration, producer).map((name) => `${producer}.${name}`));
-        leftAlone.push({ stack, reads });
-        log(`${stack} (${environment}): left alone, it reads ${reads.join(', ') || 'no output'} of what changed, none of it changed`);
-      }
+      const reads = producers.flatMap((producer) => outputsRead(configuration, producer).map((name) => `${producer}.${name}`));
+      leftAlone.push({ stack, reads });
+      log(`${stack} (${environment}): left alone, it reads ${reads.join(', ') || 'no output'} of what changed, none of it changed`);
       continue;
     }
     const configurationSha256 = sha256Hex(Buffer.from(configuration));

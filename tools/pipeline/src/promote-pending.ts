@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { loadAllEnvironments } from '@platform/config';
 import { fetchSignedArtifact, listRecords, loadTrustedKeys, promote, PromotionGateError, recordStackRun, type StoredRecord, type TrustedKey } from '@platform/delivery';
-import { openStackEngine, PLAN_FILE, releasedStackOf, type BreakGlass } from '@platform/deploy';
+import { openStackEngine, PLAN_FILE, releasedStackOf, removeRelease, type BreakGlass } from '@platform/deploy';
 import { checkStackDrift } from '@platform/drift';
 import { listVersions, sha256Hex, type ObjectStore } from '@platform/store';
 import { dependencyLayers, listStacks, readStackGraph, UsageError } from '@platform/workspace';
@@ -82,6 +82,7 @@ async function promoteDeletion(options: PipelinePromoteOptions, { stack, version
       return { changes: await runner.apply(PLAN_FILE) };
     },
   );
+  removeRelease(workspaceRoot, to, stack);
   log(`${stack} (${to}): deleted from the estate and destroyed in ${loadAllEnvironments(workspaceRoot).find((e) => e.name === to)?.promotion.after}: destroyed here (${changes.remove} removed, ran ${stack}@${version})`);
   return { stack, version, record: record.id, kind: 'destroy' };
 }

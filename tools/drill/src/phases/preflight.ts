@@ -16,7 +16,7 @@ export const preflight: DrillPhaseModule = {
       if (target.state.backend === 's3' && target.state.endpoint === 'runtime') runtimeStoreFromEnv(target);
       await setupEngine({ workspaceRoot: options.repository, log: () => {}, providers: [] });
       await options.store.list('artifacts/');
-      if (options.mode === 'full') await openStateStore(target).list(`${target.state.prefix}/`);
+      if (options.mode !== 'plan-only') await openStateStore(target).list(`${target.state.prefix}/`);
       return { value: undefined };
     });
     return { proceed: step.ok };

@@ -4,7 +4,7 @@ import { teardownEachStack, type DrillPhaseModule } from '../context';
 /** Nothing is left in the state of any stack after the teardown. */
 export const verifyEmpty: DrillPhaseModule = {
   phase: 'verify-empty',
-  applies: ({ options }) => options.mode === 'full',
+  applies: ({ options }) => options.mode !== 'plan-only',
   async run(context) {
     await teardownEachStack(context, 'verify-empty', 'nothing left in state', async (runner, stack) => {
       const addresses = await runner.stateAddresses();
