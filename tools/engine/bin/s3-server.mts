@@ -5,6 +5,7 @@ import { findWorkspaceRoot } from '@platform/config';
 import { runProgram, withExitCodes } from '@platform/workspace';
 import { readPinnedVersions } from '../src/versions';
 import { ensureS3Server, startS3Server, validateS3ServerOptions } from '../src/s3-server/index';
+import { whenLauncherExits } from '../src/launcher-watch';
 
 // Progress goes to stderr so stdout carries only the result a script reads.
 const log = (line: string) => console.error(line);
@@ -49,14 +50,17 @@ program
     log(`s3 server: listening on ${endpoint}; Ctrl-C stops it`);
 
     let stoppedByUs = false;
-    const shutdown = (signal: NodeJS.Signals) => {
+    const shutdown = (why: string) => {
       stoppedByUs = true;
-      log(`s3 server: ${signal} received, stopping`);
+      log(`s3 server: ${why}, stopping`);
       void server.stop();
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', () => shutdown('SIGINT received'));
+    process.once('SIGTERM', () => shutdown('SIGTERM received'));
+    // npx exits on SIGTERM without passing it on: stop with it rather than outlive it.
+    const stopWatching = whenLauncherExits((pid) => shutdown(`the process that started it (pid ${pid}) exited`));
     const exit = await server.exited;
+    stopWatching();
     await server.stop();
     // Ctrl-C in a terminal signals versitygw too: it then shuts down cleanly (code 0) on its own.
     if (!stoppedByUs && exit.code !== 0) {

@@ -300,6 +300,22 @@ describe('GCS emulator lifecycle', () => {
     expect(existsSync(temporary.dataDir!)).toBe(false);
   });
 
+  it('serves a data dir from one emulator at a time, naming the holder, and releases it on stop', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gcs-lock-'));
+    tempDirs.push(dataDir);
+    const first = await start({ backend: 'filesystem', dataDir });
+    try {
+      await expect(start({ backend: 'filesystem', dataDir })).rejects.toThrow(
+        `the data dir ${dataDir} is in use by process ${process.pid} (GCS emulator pid ${first.pid}): two servers on one data dir would corrupt it; stop that one first`,
+      );
+    } finally {
+      await first.stop();
+    }
+    expect(existsSync(join(dataDir, 'server.lock')), 'released on stop').toBe(false);
+    const second = await start({ backend: 'filesystem', dataDir });
+    await second.stop();
+  });
+
   it('cannot hold an object and an object under it as a folder on the filesystem backend (HTTP 500)', async () => {
     const server = await start({ backend: 'filesystem', buckets: ['state'] });
     const gcs = api(server, 'state');
@@ -345,3 +361,4 @@ describe('GCS emulator lifecycle', () => {
     expect(await gcsServerVersion(join(tmpdir(), 'no-such-fake-gcs-server'))).toBeUndefined();
   });
 });
+

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { claimDataDir, recordServerPid } from '../data-dir-lock';
 import { pickFreePort } from '../s3-server/free-port';
 import { describeExit, killOnExit, spawnServerProcess, terminate, waitUntilHealthy, type ServerExit, type ServerProcess } from '../server-process';
 import { ExternalError, UsageError } from '@platform/workspace';
@@ -178,13 +179,16 @@ export async function startGcsServer(options: StartGcsServerOptions): Promise<Ru
   };
   if (dataDir) {
     try {
-      mkdirSync(dataDir, { recursive: true });
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     } catch (error) {
       removeTempDataDir();
       throw new GcsServerStartError(`cannot prepare the data dir ${dataDir}: ${(error as Error).message}`);
     }
   }
 
+  // A data dir given by the caller is held by one emulator at a time (two would corrupt it).
+  const releaseDataDir =
+    dataDir && !tempDataDir ? await claimDataDir(dataDir, graceMs, { server: 'GCS emulator', error: (message) => new GcsServerStartError(message) }) : () => {};
   const pickPort = !options.port;
 
   for (let attempt = 1; ; attempt++) {
@@ -196,6 +200,7 @@ export async function startGcsServer(options: StartGcsServerOptions): Promise<Ru
       await terminate(spawned, graceMs);
       forget();
       removeTempDataDir();
+      releaseDataDir();
       throw new GcsServerStartError(`${message}\nlast output of the server:\n${spawned.output.text()}`);
     };
 
@@ -213,6 +218,7 @@ export async function startGcsServer(options: StartGcsServerOptions): Promise<Ru
     }
 
     let stopping: Promise<void> | undefined;
+    if (dataDir && !tempDataDir) recordServerPid(dataDir, spawned.child.pid!);
     const server: RunningGcsServer = {
       endpoint,
       jsonApiUrl: `${endpoint}/storage/v1/`,
@@ -228,6 +234,7 @@ export async function startGcsServer(options: StartGcsServerOptions): Promise<Ru
           await terminate(spawned, graceMs);
           forget();
           removeTempDataDir();
+          releaseDataDir();
         })()),
     };
     try {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { claimDataDir, recordServerPid } from '../data-dir-lock';
 import { describeExit, killOnExit, spawnServerProcess, terminate, waitUntilHealthy, type ServerExit, type ServerProcess } from '../server-process';
 import { pickFreePort } from './free-port';
 import { s3ClientFor, type S3Connection } from './s3-client';
@@ -208,7 +208,7 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
   }
 
   // A data dir given by the caller is held by one server at a time (two would corrupt it).
-  const releaseDataDir = tempDataDir ? () => {} : await claimDataDir(dataDir, options.stopGraceMs ?? 5_000);
+  const releaseDataDir = tempDataDir ? () => {} : await claimDataDir(dataDir, options.stopGraceMs ?? 5_000, { server: 'S3 server', error: (message) => new S3ServerStartError(message) });
   const env = serverEnv(accessKey, secretKey);
   const pickPort = !options.port;
 
@@ -273,63 +273,3 @@ export async function startS3Server(options: StartS3ServerOptions): Promise<Runn
   }
 }
 
-/** `<dataDir>/server.lock`: the pid of the process that holds the data dir, and of the server it started. */
-export const DATA_DIR_LOCK = 'server.lock';
-
-interface DataDirLock {
-  readonly owner: number;
-  readonly server?: number;
-}
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Takes the data dir for this process. A holder that is still running is refused, naming it; a
- * server left behind by a holder that died (SIGKILL) is stopped first, so that a re-run finds the
- * data (and the state) the earlier run left, served by one server only.
- */
-async function claimDataDir(dataDir: string, graceMs: number): Promise<() => void> {
-  const lock = join(dataDir, DATA_DIR_LOCK);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(lock, JSON.stringify({ owner: process.pid } satisfies DataDirLock), { flag: 'wx', mode: 0o600 });
-      return () => rmSync(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new S3ServerStartError(`cannot lock the data dir ${dataDir}: ${(error as Error).message}`);
-    }
-    let held: DataDirLock | undefined;
-    try {
-      held = JSON.parse(readFileSync(lock, 'utf8')) as DataDirLock;
-    } catch {
-      held = undefined;
-    }
-    if (held && alive(held.owner)) {
-      throw new S3ServerStartError(
-        `the data dir ${dataDir} is in use by process ${held.owner}${held.server ? ` (S3 server pid ${held.server})` : ''}: two servers on one data dir would corrupt it; stop that one first`,
-      );
-    }
-    if (held?.server !== undefined && alive(held.server)) {
-      // Its owner is gone: an orphan, serving this data dir to nobody.
-      process.kill(held.server, 'SIGTERM');
-      const deadline = Date.now() + graceMs;
-      while (alive(held.server) && Date.now() < deadline) await sleep(100);
-      if (alive(held.server)) process.kill(held.server, 'SIGKILL');
-    }
-    rmSync(lock, { force: true });
-  }
-  throw new S3ServerStartError(`cannot lock the data dir ${dataDir}: another process keeps taking it`);
-}
-
-function recordServerPid(dataDir: string, pid: number): void {
-  const lock = join(dataDir, DATA_DIR_LOCK);
-  if (!existsSync(lock)) return;
-  writeFileSync(lock, JSON.stringify({ owner: process.pid, server: pid } satisfies DataDirLock), { mode: 0o600 });
-}

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** Starts a server command through npx, as a script or a runner step does, and waits for the JSON line it prints. */
+async function startThroughNpx(args: readonly string[]): Promise<{ launcher: number; serverPid: number; exited: Promise<unknown> }> {
+  const child = spawn('npx', args, { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const serverPid = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { pid: number }).pid);
+    });
+    child.once('exit', (code) => reject(new Error(`npx exited with ${code} before the server was up: ${stderr}`)));
+  });
+  return { launcher: child.pid!, serverPid, exited };
+}
+
+describe('the server commands started through npx', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it.each([
+    ['s3-server', ['tools/engine/bin/s3-server.mts', 'start']],
+    ['gcs-server', ['tools/engine/bin/gcs-server.mts', 'start', '--backend', 'filesystem']],
+  ])('%s start: SIGTERM to npx alone (which does not pass it on) stops the server and frees its data dir', async (_name, command) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'npx-server-'));
+    dirs.push(dataDir);
+    const { launcher, serverPid, exited } = await startThroughNpx(['tsx', ...command, '--data-dir', dataDir]);
+    expect(existsSync(join(dataDir, 'server.lock')), 'the data dir is held').toBe(true);
+    process.kill(launcher, 'SIGTERM');
+    await exited;
+    await waitUntil(() => !isRunning(serverPid) && !existsSync(join(dataDir, 'server.lock')), 10_000);
+    expect(isRunning(serverPid), 'the server stopped with the npx that started it').toBe(false);
+    expect(existsSync(join(dataDir, 'server.lock')), 'and released its data dir').toBe(false);
+  }, 60_000);
+});
