@@ -15,7 +15,12 @@ import { DEFAULT_STATE_BACKUP_DIR, STATE_BACKUP_VARIABLE } from '../src/commands
 
 /** Exit codes: 0 passed, 1 failed (any error too), 130 interrupted (the shell's code for SIGINT). */
 const EXIT = { passed: EXIT_CODES.ok, failed: EXIT_CODES.failed, interrupted: EXIT_CODES.interrupted } as const;
-/** Signals this soon after the first are copies of it (relayed by npm and tsx), not a second Ctrl-C. */
+/**
+ * Signals this soon after the first are copies of it (relayed by npm), not a second Ctrl-C.
+ * `npm run drill` runs this file in node itself (`node --import tsx`), not under the tsx command:
+ * tsx relays a signal to its child and SIGKILLs the child when it has not acknowledged it within
+ * 30 ms, which a drill busy deploying often has not, so it died without its teardown or report.
+ */
 const SAME_INTERRUPT_MS = 2_000;
 
 const program = new Command('drill')
@@ -49,7 +54,7 @@ const program = new Command('drill')
 
     // First signal: stop starting new steps and tear down. Another one later: leave at once.
     // Ctrl-C reaches this process more than once (from the terminal's process group and again
-    // relayed by npm and tsx), so signals within a moment of the first count as the same one.
+    // relayed by npm), so signals within a moment of the first count as the same one.
     const controller = new AbortController();
     let firstSignalAt = 0;
     const onSignal = (signal: NodeJS.Signals) => {

@@ -221,7 +221,6 @@ describe('the pipeline from pull request to production', () => {
     const planned = planPullRequest();
     expect(planned.code, planned.output).toBe(0);
     expect(review().plans.map((p) => `${p.stack}/${p.environment}/${p.operation}`)).toEqual(['fixture-edge/fx-dev/destroy', 'fixture-edge/fx-prod/destroy', 'fixture-edge/fx-staging/destroy']);
-    expect(planned.stderr).toContain('fixture-edge (local): deleted, and nothing in state there: nothing to destroy');
     expect(comment()).toMatch(/\| fixture-edge \| fx-dev +\| destroy \(stack deleted\) \| 0 +\| 0 +\| 2 +\|/);
     expect(comment()).toMatch(/\| fixture-edge \| fx-prod +\| destroy \(stack deleted\) \| 0 +\| 0 +\| 2 +\|/);
     const merged = merge();

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { blastRadius, candidateStacks, plainAffectedStacks, stacksAt, synthesizeAt, type BlastRadius } from '@platform/change';
-import { listEnvironments } from '@platform/config';
+import { listEnvironments, loadEnvironment } from '@platform/config';
 import { engineWorkdir, openStackEngine, PLAN_FILE, PLAN_JSON_FILE, planEnvironment, savePlanJson, type ReleasedStack } from '@platform/deploy';
 import type { EngineRunner, StateIdentity } from '@platform/engine';
 import { sha256Hex } from '@platform/store';
@@ -100,7 +100,7 @@ function destroyOrder(deleted: readonly string[], files: ReadonlyMap<string, Rea
 
 /**
  * The pull request's step: for every stack whose synthesized output changes, a saved plan in
- * every environment where it changes (against the state there, or offline from zero), and for
+ * every environment (but drill ones) where it changes (against the state there, or offline from zero), and for
  * every deleted stack a destroy plan wherever it has state; refused while a remaining stack reads
  * a deleted one. Everything goes into `dir`: the plan files and reviewed-plans.json, which
  * records what each plan was made against, so that the merge applies only what is still true.
@@ -111,7 +111,10 @@ export async function planChange(options: PlanChangeOptions): Promise<PlanChange
   clearReview(dir);
   const base = resolveCommit(workspaceRoot, options.base);
   const head = resolveCommit(workspaceRoot, options.head);
-  const environments = listEnvironments(workspaceRoot).filter((env) => !options.environments || options.environments.includes(env));
+  // A drill environment is rebuilt from what production runs, never changed by a pull request.
+  const environments = listEnvironments(workspaceRoot).filter(
+    (env) => (!options.environments || options.environments.includes(env)) && loadEnvironment(workspaceRoot, env).kind !== 'drill',
+  );
   const graph = readStackGraph(workspaceRoot);
   const present = new Set(listStacks(workspaceRoot));
   const deleted = stacksAt(workspaceRoot, base).filter((stack) => !present.has(stack));
