@@ -288,9 +288,11 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
     expect(report.cleanup).toEqual({ ran: true, leftInState: {} });
     expect(await drillState()).toEqual({ 'fixture-app': [], 'fixture-base': [], 'fixture-edge': [] });
 
-    const earlier = await listDrillReports(store, 'local');
-    const trend = drillTrend(report, earlier);
-    // Every drill kept in the store so far, oldest first: the passing one saved above comes first.
+    const kept = await listDrillReports(store, 'local');
+    const trend = drillTrend(report, kept);
+    // Every full drill kept in the store so far, oldest first (a --cleanup report trends apart): the passing one saved above comes first.
+    const earlier = kept.filter((r) => r.mode === 'full');
+    expect(kept.some((r) => r.mode === 'cleanup'), 'the --cleanup above kept its report').toBe(true);
     expect(trend.earlier.map((e) => e.id)).toEqual(earlier.map((r) => r.id));
     expect(trend.earlier[0]!.outcome).toBe('passed');
     expect(trend.passRate).toBeCloseTo(earlier.filter((r) => r.outcome === 'passed').length / (earlier.length + 1));
