@@ -76,7 +76,7 @@ export async function runDrillSignalsBenchmark(options: { readonly workspaceRoot
   options.log('');
   options.log(
     markdownTable(
-      ['Phase (signal after its first step)', 'Signal', 'Interrupted drill', 'Its report', 'State left', 'Re-run', 'Nothing left at the end'],
+      ['Phase (signal after its first step)', 'Signal', 'Interrupted drill', 'Its report', 'State left', '--cleanup <run id> (or re-run)', 'Nothing left at the end'],
       cells.map((c) => [c.phase, c.signal, c.exit, c.report, c.stateLeft ? 'yes' : 'no', c.rerun, c.finallyClean ? 'yes' : 'NO']),
     ),
   );
