@@ -177,6 +177,15 @@ export interface DrillRto {
   readonly rtoSeconds: number | null;
 }
 
+/** What to do when the store holds no release yet: the table would be dashes only. */
+export function emptyStatusHint(status: DeliveryStatus, storeLocation: string): string | undefined {
+  if (status.stacks.some((s) => s.latest !== null)) return undefined;
+  return (
+    `Nothing is published to ${storeLocation} yet, so no environment runs a release. Release and promote a stack ` +
+    '(docs/how-to/release-promote-and-roll-back.md), or read another store with --store.'
+  );
+}
+
 export function renderStatus(status: DeliveryStatus, drills: readonly DrillRto[] = []): string {
   const fmt = (n: number | null, digits = 2) => (n === null ? '-' : n.toFixed(digits));
   const perEnvironment = status.stacks.flatMap((s) =>

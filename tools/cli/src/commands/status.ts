@@ -20,12 +20,14 @@ export function registerStatus(program: Command): void {
     .option('--store <spec>', STORE_OPTION_HELP)
     .option('--json', 'print JSON instead of Markdown')
     .action(async (options: { store?: string; json?: boolean }) => {
-      const { deliveryStatus, renderStatus } = await import('@platform/delivery');
+      const { deliveryStatus, emptyStatusHint, renderStatus } = await import('@platform/delivery');
       const { findEstateRoot } = await import('@platform/workspace');
       const workspaceRoot = findEstateRoot();
       const store = await openArtifactStore(workspaceRoot, options.store);
       const status = await deliveryStatus(workspaceRoot, store);
       const drills = await drillRecoveryTimes(workspaceRoot, store);
       console.log(options.json ? JSON.stringify({ ...status, drills }, null, 2) : renderStatus(status, drills));
+      const hint = emptyStatusHint(status, store.location);
+      if (hint && !options.json) console.error(hint);
     });
 }
