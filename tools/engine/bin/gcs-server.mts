@@ -57,7 +57,7 @@ program
     };
     process.once('SIGINT', () => shutdown('SIGINT received'));
     process.once('SIGTERM', () => shutdown('SIGTERM received'));
-    // npx exits on SIGTERM without passing it on: stop with it rather than outlive it.
+    // SIGTERM to npx never reaches this process: stop with npx rather than outlive it.
     const stopWatching = whenLauncherExits((pid) => shutdown(`the process that started it (pid ${pid}) exited`));
     const exit = await server.exited;
     stopWatching();

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessLive as alive } from './process-liveness';
 
 /** `<dataDir>/server.lock`: the pid of the process that holds the data dir, and of the server it started. */
 export const DATA_DIR_LOCK = 'server.lock';
@@ -8,16 +9,6 @@ export const DATA_DIR_LOCK = 'server.lock';
 interface DataDirLock {
   readonly owner: number;
   readonly server?: number;
-}
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

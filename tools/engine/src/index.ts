@@ -13,3 +13,4 @@ export { BACKEND_CONFIG_FILE, ENGINE_LOCK_FILE, prepareWorkdir, type RuntimeGcsS
 export { checkLockFile, isChecksumMismatch, parseLockFile, type LockedProvider } from './lock-file';
 export { startProviderNetworkMirror, type MirroredProvider, type RunningProviderNetworkMirror } from './network-mirror/server';
 export { loopbackTls, type LoopbackTls } from './network-mirror/tls';
+export { isProcessLive } from './process-liveness';

@@ -1,24 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { isProcessLive, parentOf, startTimeOf } from './process-liveness';
 
-/** The parent of a process, from /proc (Linux); undefined where /proc is not there or the process is gone. */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return Number.isInteger(ppid) ? ppid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+interface Launcher {
+  readonly pid: number;
+  readonly startedAt: string | undefined;
 }
 
 /** This process's launchers: its parent, and theirs, up to `levels`, never init. */
@@ -32,20 +16,26 @@ export function launchers(levels: number): number[] {
   return found;
 }
 
+/** Gone: exited (a zombie included), or its pid now names a process started later. */
+function gone(launcher: Launcher): boolean {
+  return !isProcessLive(launcher.pid) || startTimeOf(launcher.pid) !== launcher.startedAt;
+}
+
 /**
- * Calls `onGone` once when a process that launched this one exits. `npx` exits on SIGTERM
- * without passing it on to the tsx below it, so a foreground server started with
+ * Calls `onGone` once when a process that launched this one exits. `npx` passes SIGTERM to
+ * its shell only, which exits without passing it on to the tsx below it, so a foreground server started with
  * `npx tsx … start` would otherwise outlive the script or runner that stopped it. Watches the
- * parent and two more levels (npx, its shell, tsx); with no /proc, the parent only. Returns the
- * function that stops watching.
+ * parent and two more levels (npx, its shell, tsx); with no /proc, the parent only. A launcher
+ * that became a zombie counts as gone: where init does not reap orphans, an exited npx whose
+ * parent is gone stays in the process table. Returns the function that stops watching.
  */
 export function whenLauncherExits(onGone: (pid: number) => void, options: { readonly levels?: number; readonly intervalMs?: number } = {}): () => void {
-  const watched = launchers(options.levels ?? 3);
+  const watched: Launcher[] = launchers(options.levels ?? 3).map((pid) => ({ pid, startedAt: startTimeOf(pid) }));
   const timer = setInterval(() => {
-    const gone = watched.find((pid) => !alive(pid));
-    if (gone === undefined) return;
+    const exited = watched.find(gone);
+    if (exited === undefined) return;
     clearInterval(timer);
-    onGone(gone);
+    onGone(exited.pid);
   }, options.intervalMs ?? 500);
   timer.unref();
   return () => clearInterval(timer);

@@ -1,20 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
+import { isProcessLive as isRunning } from './process-liveness';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -22,7 +14,7 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<v
 }
 
 /** Starts a server command through npx, as a script or a runner step does, and waits for the JSON line it prints. */
-async function startThroughNpx(args: readonly string[]): Promise<{ launcher: number; serverPid: number; exited: Promise<unknown> }> {
+async function startThroughNpx(args: readonly string[]): Promise<{ launcher: number; serverPid: number; exited: Promise<unknown>; output: () => string }> {
   const child = spawn('npx', args, { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let stderr = '';
@@ -36,25 +28,33 @@ async function startThroughNpx(args: readonly string[]): Promise<{ launcher: num
     });
     child.once('exit', (code) => reject(new Error(`npx exited with ${code} before the server was up: ${stderr}`)));
   });
-  return { launcher: child.pid!, serverPid, exited };
+  return { launcher: child.pid!, serverPid, exited, output: () => stderr };
 }
 
 describe('the server commands started through npx', () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const started: number[] = [];
+  afterAll(() => {
+    // A server that outlived its npx (the fault under test) is stopped here, whatever the outcome.
+    for (const pid of started.filter(isRunning)) process.kill(pid, 'SIGKILL');
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  });
 
   it.each([
     ['s3-server', ['tools/engine/bin/s3-server.mts', 'start']],
     ['gcs-server', ['tools/engine/bin/gcs-server.mts', 'start', '--backend', 'filesystem']],
-  ])('%s start: SIGTERM to npx alone (which does not pass it on) stops the server and frees its data dir', async (_name, command) => {
+  ])('%s start: SIGTERM to npx alone (which passes it to its shell only, never to tsx) stops the server and frees its data dir', async (_name, command) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'npx-server-'));
     dirs.push(dataDir);
-    const { launcher, serverPid, exited } = await startThroughNpx(['tsx', ...command, '--data-dir', dataDir]);
+    const { launcher, serverPid, exited, output } = await startThroughNpx(['tsx', ...command, '--data-dir', dataDir]);
+    started.push(serverPid);
     expect(existsSync(join(dataDir, 'server.lock')), 'the data dir is held').toBe(true);
     process.kill(launcher, 'SIGTERM');
     await exited;
     await waitUntil(() => !isRunning(serverPid) && !existsSync(join(dataDir, 'server.lock')), 10_000);
-    expect(isRunning(serverPid), 'the server stopped with the npx that started it').toBe(false);
+    const processes = spawnSync('ps', ['-eo', 'pid,ppid,stat,args'], { encoding: 'utf8' }).stdout;
+    const diagnosis = `what the command printed:\n${output()}\nprocesses:\n${processes}`;
+    expect(isRunning(serverPid), `the server stopped with the npx that started it; ${diagnosis}`).toBe(false);
     expect(existsSync(join(dataDir, 'server.lock')), 'and released its data dir').toBe(false);
   }, 60_000);
 });

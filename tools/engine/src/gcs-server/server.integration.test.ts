@@ -4,6 +4,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findWorkspaceRoot } from '@platform/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isProcessLive as isRunning } from '../process-liveness';
 import { readPinnedVersions } from '../versions';
 import { cachedGcsServerPath, ensureGcsServer, gcsServerStampPath, gcsServerVersion } from './install';
 import { startGcsServer, type RunningGcsServer, type StartGcsServerOptions } from './server';
@@ -107,15 +108,6 @@ function tcpConnect(host: string, port: number): Promise<'connected' | 'refused'
   });
 }
 
-/** True while pid is a live process (a zombie awaiting its reaper counts as gone). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 const nonLoopbackIPv4 = Object.values(networkInterfaces())
   .flat()

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import {
 import { findWorkspaceRoot } from '@platform/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
+import { isProcessLive as isRunning } from '../process-liveness';
 import { readPinnedVersions } from '../versions';
 import { ensureS3Server } from './install';
 import { s3ClientFor } from './s3-client';
@@ -62,19 +63,6 @@ function tcpConnect(host: string, port: number): Promise<'connected' | 'refused'
   });
 }
 
-/** True while pid is a live process (a zombie awaiting its reaper counts as gone). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -300,11 +288,11 @@ describe('local S3 server (versitygw)', () => {
       owner.kill('SIGKILL');
       await gone;
       rmSync(script, { force: true });
-      expect(() => process.kill(orphan, 0), 'the orphan is still running').not.toThrow();
+      expect(isRunning(orphan), 'the orphan is still running').toBe(true);
 
       const next = await startS3Server({ binary, dataDir, buckets: ['kept'] });
       try {
-        expect(() => process.kill(orphan, 0), 'the orphan was stopped').toThrow();
+        expect(isRunning(orphan), 'the orphan was stopped').toBe(false);
         expect(next.buckets).toEqual(['kept']);
       } finally {
         await next.stop();
