@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { listEnvironments, nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { ExternalError, markdownTable } from '@platform/workspace';
+import { goalTable, type GoalRow } from './goals';
+import { measureRun } from './process-tree-memory';
 
 function timed(cwd: string, command: string, args: readonly string[]): number {
   const started = performance.now();
@@ -14,7 +16,7 @@ function timed(cwd: string, command: string, args: readonly string[]): number {
 }
 
 /** Adds `count` stacks copied from the bootstrap stack (renamed, publishing nothing) with settings everywhere. */
-function generateStacks(root: string, count: number): void {
+export function generateStacks(root: string, count: number): void {
   const environments = listEnvironments(root);
   for (let i = 0; i < count; i++) {
     const name = `gen-${String(i).padStart(3, '0')}`;
@@ -32,7 +34,7 @@ function generateStacks(root: string, count: number): void {
   }
 }
 
-function changeOneSetting(root: string, stack: string): void {
+export function changeOneSetting(root: string, stack: string): void {
   const file = join(root, 'environments/prod', `${stack}.yaml`);
   writeFileSync(file, readFileSync(file, 'utf8').replace(/retainedStateVersions: \d+/, 'retainedStateVersions: 99'));
   commitAll(root, `change ${stack}`);
@@ -46,28 +48,44 @@ export interface AffectedBenchOptions {
   readonly log: (line: string) => void;
 }
 
+const MiB = 1024 * 1024;
+
 /** Times affected computation on this repository and on a generated one of many stacks. */
 export async function runAffectedBenchmark(options: AffectedBenchOptions): Promise<void> {
   const rows: string[][] = [];
-  const measure = (label: string, copy: string, base: string) => {
-    const plain = timed(copy, 'npx', ['nx', 'show', 'projects', '--affected', `--base=${base}`, '--head=HEAD']);
-    const effective = timed(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'affected', `--base=${base}`, '--json']);
-    rows.push([label, plain.toFixed(1), effective.toFixed(1)]);
+  const goals: GoalRow[] = [];
+  const env = { ...nxChildEnvironment(), NX_DAEMON: 'false' };
+  const measure = async (label: string, short: string, copy: string, base: string, plainGoalSeconds?: number) => {
+    const plain = await measureRun(copy, 'npx', ['nx', 'show', 'projects', '--affected', `--base=${base}`, '--head=HEAD'], env);
+    const narrowed = await measureRun(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'affected', `--base=${base}`, '--json'], env);
+    rows.push([label, plain.seconds.toFixed(1), narrowed.seconds.toFixed(1), (narrowed.seconds / plain.seconds).toFixed(2), (narrowed.peakBytes / MiB).toFixed(0)]);
+    goals.push({ measure: `${short}: narrowed / plain nx affected`, figure: `${narrowed.seconds.toFixed(1)} s / ${plain.seconds.toFixed(1)} s`, goal: '<= 1.5x', ratio: narrowed.seconds / plain.seconds / 1.5 });
+    if (plainGoalSeconds !== undefined) {
+      goals.push({ measure: `${short}: plain nx affected, no daemon`, figure: `${plain.seconds.toFixed(1)} s`, goal: `<= ${plainGoalSeconds} s`, ratio: plain.seconds / plainGoalSeconds });
+      goals.push({ measure: `${short}: peak memory of the narrowed run`, figure: `${(narrowed.peakBytes / MiB).toFixed(0)} MiB`, goal: '<= 1024 MiB', ratio: narrowed.peakBytes / MiB / 1024 });
+    }
   };
 
   const small = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected');
   let big: string | undefined;
   try {
     changeOneSetting(small, 'bootstrap');
-    measure('this repository (6 stacks x 4 environments)', small, 'HEAD~1');
+    await measure('this repository (6 stacks x 4 environments)', '6 stacks', small, 'HEAD~1');
 
     big = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected-big');
     generateStacks(big, options.stacks);
     commitAll(big, 'generated stacks');
     changeOneSetting(big, 'gen-007');
-    measure(`generated workspace (${options.stacks + 6} stacks x 4 environments)`, big, 'HEAD~1');
+    await measure(`generated workspace (${options.stacks + 6} stacks x 4 environments)`, `${options.stacks + 6} stacks`, big, 'HEAD~1', 3);
 
-    options.log(markdownTable(['Workspace, one stack setting changed', 'nx affected (s)', 'narrowed, with base and head synth (s)'], rows));
+    options.log(
+      markdownTable(
+        ['Workspace, one stack setting changed (no Nx daemon)', 'nx affected (s)', 'narrowed, with base and head synth (s)', 'narrowed / plain', 'narrowed peak memory, all processes (MiB)'],
+        rows,
+      ),
+    );
+    options.log('');
+    options.log(goalTable(goals));
 
     if (options.ci) {
       const targets = 'lint,typecheck,test,synth';

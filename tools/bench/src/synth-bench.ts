@@ -1,6 +1,7 @@
 import { listEnvironments } from '@platform/config';
 import { $ } from 'zx';
 import { listStacks, markdownTable } from '@platform/workspace';
+import { goalTable } from './goals';
 import { median, seconds as timed } from './timing';
 
 export interface Measurement {
@@ -49,6 +50,15 @@ export async function runSynthBenchmark(options: SynthBenchOptions): Promise<Mea
       ['Measurement', 'Median (s)', 'Runs (s)'],
       measurements.map((m) => [m.name, median(m.seconds).toFixed(2), m.seconds.map((s) => s.toFixed(2)).join(', ')]),
     ),
+  );
+  const files = stacks.length * environments.length;
+  const [cold, warm] = measurements.map((m) => median(m.seconds));
+  log('');
+  log(
+    goalTable([
+      { measure: `cold synth through Nx, per stack x environment (${files})`, figure: `${(cold! / files).toFixed(2)} s`, goal: '<= 0.20 s', ratio: cold! / files / 0.2 },
+      { measure: 'warm synth through Nx (cached), all stacks', figure: `${warm!.toFixed(2)} s`, goal: '<= 2 s', ratio: warm! / 2 },
+    ]),
   );
   return measurements;
 }

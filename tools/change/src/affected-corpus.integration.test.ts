@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, listEnvironments, nxChildEnvironment } from '@platform/config';
@@ -136,7 +136,7 @@ describe('change detection against the ground truth of synthesized-output differ
     rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
     spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
 
-    const report = blastRadius(copy, base, 'HEAD', baseSynth);
+    const report = blastRadius(copy, base, 'HEAD', { atBase: baseSynth });
     expect(report.stacks.map((s) => [s.stack, s.environments])).toEqual([
       ['gke-cluster', ['prod']],
       ['network', ['dev', 'drill', 'prod', 'staging']],
@@ -156,11 +156,35 @@ describe('change detection against the ground truth of synthesized-output differ
     expect(markdown).toMatch(/```mermaid\nflowchart LR[^]*network --> gke_cluster[^]*class gke_cluster,network changed/);
   }, 300_000);
 
-  it('computes the same narrowed set end to end, synthesizing the base in a worktree', () => {
+  it('computes the same narrowed set end to end, synthesizing the base in a temporary tree', () => {
     const report = computeAffected(copy, base, 'HEAD');
     expect(report.effective.map((a) => [a.stack, a.reason, a.environments])).toEqual([
       ['gke-cluster', 'output changed', ['prod']],
       ['network', 'output changed', ['dev', 'drill', 'prod', 'staging']],
     ]);
+  }, 300_000);
+
+  it('reads a deleted stack as removed although its old output is still in dist/stacks', () => {
+    sh(copy, 'git', ['checkout', '-q', '-B', 'deleted-stale', base]);
+    sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
+    sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth', 'app-service']);
+    rmSync(join(copy, 'stacks/app-service'), { recursive: true });
+    for (const env of listEnvironments(copy)) rmSync(join(copy, `environments/${env}/app-service.yaml`));
+    commitAll(copy, 'delete app-service');
+    sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth']);
+    expect(existsSync(join(copy, 'dist/stacks/app-service/synth.json')), 'a synth of the head leaves it').toBe(true);
+    expect(computeAffected(copy, base, 'HEAD').effective).toEqual([{ stack: 'app-service', reason: 'removed', environments: listEnvironments(copy) }]);
+  }, 300_000);
+
+  it('platform affected synthesizes only the stacks whose output can differ, at the head as at the base', () => {
+    sh(copy, 'git', ['checkout', '-q', '-B', 'one-setting', base]);
+    sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
+    edit(copy, 'environments/prod/gke-cluster.yaml', 'maxNodes: 20', 'maxNodes: 25');
+    commitAll(copy, 'one setting');
+    rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
+    const json = sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'affected', `--base=${base}`, '--json']);
+    const report = JSON.parse(json) as { plain: string[]; effective: { stack: string; environments: string[] }[] };
+    expect(report.effective.map((a) => [a.stack, a.environments])).toEqual([['gke-cluster', ['prod']]]);
+    expect(readdirSync(join(copy, 'dist/stacks')).filter((name) => !name.startsWith('.')), 'nothing but the candidates at the head').toEqual(report.plain);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dependencyLayers, markdownTable, readStackGraph } from '@platform/workspace';
-import { candidateStacks, changedFiles, narrowAffected, plainAffectedStacks, type AffectedStack } from './effective-affected';
+import { narrowAffected, scopeChange, type AffectedStack, type ChangeScope } from './effective-affected';
 import { diffOutputHashes, onlyStacks, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
 import { diffResources, type ResourceChange } from './resource-diff';
 
@@ -65,15 +65,24 @@ function consumersOf(graph: ReadonlyMap<string, readonly string[]>, stack: strin
   return [...found].sort();
 }
 
-/** The blast radius of base..head, from synthesized output alone (no engine, no cloud). */
-export function blastRadius(workspaceRoot: string, base: string, head: string, baseSynth?: ReturnType<typeof synthesizeAt>): BlastRadius {
-  const changed = changedFiles(workspaceRoot, base, head);
-  const plainAffected = plainAffectedStacks(workspaceRoot, base, head);
-  const candidates = candidateStacks(workspaceRoot, base, plainAffected);
-  const atBase = baseSynth ?? synthesizeAt(workspaceRoot, base, candidates);
-  const headHashes = readOutputHashes(workspaceRoot);
-  const headFiles: SynthesizedFiles = readSynthesizedFiles(workspaceRoot);
-  const affected = narrowAffected(diffOutputHashes(onlyStacks(atBase.hashes, candidates), onlyStacks(headHashes, candidates)), changed, headHashes);
+export interface BlastRadiusInputs {
+  /** What the change reaches, when the caller has it already (one `nx affected` call, not two). */
+  readonly scope?: ChangeScope;
+  /** The base's synthesized candidates, when the caller has them already. */
+  readonly atBase?: ReturnType<typeof synthesizeAt>;
+}
+
+/**
+ * The blast radius of base..head, from synthesized output alone (no engine, no cloud). The head
+ * must be checked out with its candidate stacks synthesized.
+ */
+export function blastRadius(workspaceRoot: string, base: string, head: string, inputs: BlastRadiusInputs = {}): BlastRadius {
+  const scope = inputs.scope ?? scopeChange(workspaceRoot, base, head);
+  const { changedFiles: changed, plain: plainAffected, candidates } = scope;
+  const atBase = inputs.atBase ?? synthesizeAt(workspaceRoot, base, candidates);
+  const headHashes = readOutputHashes(workspaceRoot, scope.candidatesAtHead);
+  const headFiles: SynthesizedFiles = readSynthesizedFiles(workspaceRoot, scope.candidatesAtHead);
+  const affected = narrowAffected(diffOutputHashes(onlyStacks(atBase.hashes, candidates), headHashes), changed, headHashes);
   const graph = readStackGraph(workspaceRoot);
   const stacks = affected.map((a) => {
     const changes: Record<string, ResourceChange[]> = {};

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { nxChildEnvironment } from '@platform/config';
 import { ExternalError, listStacks } from '@platform/workspace';
-import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
+import { diffOutputHashes, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
 
 /** Files whose change alters what the engine does with unchanged output: every stack is affected. */
 export const ENGINE_FILES = ['tools/engine/versions.json'];
@@ -62,18 +62,37 @@ export function narrowAffected(differences: readonly OutputDifference[], changed
   return [...byStack.values()].sort((a, b) => a.stack.localeCompare(b.stack));
 }
 
+/** What a change between two commits can reach, before anything is synthesized. */
+export interface ChangeScope {
+  readonly base: string;
+  readonly head: string;
+  readonly changedFiles: readonly string[];
+  /** Stacks `nx affected` lists. */
+  readonly plain: readonly string[];
+  /** The only stacks whose synthesized output can differ (see `candidateStacks`). */
+  readonly candidates: readonly string[];
+  /** Those of the candidates the head has: the ones to synthesize there. */
+  readonly candidatesAtHead: readonly string[];
+}
+
+/** The files and stacks a change reaches, from git and the project graph: one `nx affected` call. */
+export function scopeChange(workspaceRoot: string, base: string, head = 'HEAD'): ChangeScope {
+  const plain = plainAffectedStacks(workspaceRoot, base, head);
+  const candidates = candidateStacks(workspaceRoot, base, plain);
+  const present = new Set(listStacks(workspaceRoot));
+  return { base, head, changedFiles: changedFiles(workspaceRoot, base, head), plain, candidates, candidatesAtHead: candidates.filter((stack) => present.has(stack)) };
+}
+
 /**
  * Affected stacks between two commits, both as `nx affected` sees them and narrowed to the
  * stacks whose synthesized output (or engine) really changes. The head must be checked out
- * and synthesized (dist/stacks) already; the base is synthesized in a temporary worktree.
+ * and its candidates synthesized (dist/stacks) already; the base's candidates are synthesized
+ * in a temporary tree. A removed stack's output left in dist/stacks is never read as the head's.
  */
-export function computeAffected(workspaceRoot: string, base: string, head = 'HEAD'): AffectedReport {
-  const changed = changedFiles(workspaceRoot, base, head);
-  const plain = plainAffectedStacks(workspaceRoot, base, head);
-  const candidates = candidateStacks(workspaceRoot, base, plain);
-  const headHashes = readOutputHashes(workspaceRoot);
-  const differences = diffOutputHashes(synthesizeAt(workspaceRoot, base, candidates).hashes, onlyStacks(headHashes, candidates));
-  return { base, head, changedFiles: changed, plain, effective: narrowAffected(differences, changed, headHashes) };
+export function computeAffected(workspaceRoot: string, base: string, head = 'HEAD', scope = scopeChange(workspaceRoot, base, head)): AffectedReport {
+  const headHashes = readOutputHashes(workspaceRoot, scope.candidatesAtHead);
+  const differences = diffOutputHashes(synthesizeAt(workspaceRoot, base, scope.candidates).hashes, headHashes);
+  return { base, head, changedFiles: scope.changedFiles, plain: scope.plain, effective: narrowAffected(differences, scope.changedFiles, headHashes) };
 }
 
 /**

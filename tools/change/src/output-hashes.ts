@@ -8,12 +8,12 @@ import { ExternalError } from '@platform/workspace';
 /** sha256 of every synthesized file, by stack then environment. */
 export type OutputHashes = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
-/** Reads the synth reports (dist/stacks/<stack>/synth.json) of a workspace. */
-export function readOutputHashes(workspaceRoot: string): OutputHashes {
+/** Reads the synth reports (dist/stacks/<stack>/synth.json) of a workspace: of every stack there, or of `stacks`. */
+export function readOutputHashes(workspaceRoot: string, stacks?: readonly string[]): OutputHashes {
   const dir = join(workspaceRoot, 'dist/stacks');
   const hashes = new Map<string, Record<string, string>>();
   if (!existsSync(dir)) return hashes;
-  for (const stack of readdirSync(dir).filter((name) => !name.startsWith('.')).sort()) {
+  for (const stack of stacks ? [...stacks].sort() : readdirSync(dir).filter((name) => !name.startsWith('.')).sort()) {
     const file = join(dir, stack, 'synth.json');
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, 'utf8')) as StackSynthReport;
@@ -31,10 +31,10 @@ function git(cwd: string, args: string[]): string {
 /** Synthesized Terraform JSON by stack then environment. */
 export type SynthesizedFiles = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
-/** Reads every synthesized file (dist/stacks/<stack>/<env>/cdk.tf.json) of a workspace. */
-export function readSynthesizedFiles(workspaceRoot: string): SynthesizedFiles {
+/** Reads the synthesized files (dist/stacks/<stack>/<env>/cdk.tf.json) of a workspace: of every stack there, or of `stacks`. */
+export function readSynthesizedFiles(workspaceRoot: string, stacks?: readonly string[]): SynthesizedFiles {
   const files = new Map<string, Map<string, string>>();
-  for (const [stack, environments] of readOutputHashes(workspaceRoot)) {
+  for (const [stack, environments] of readOutputHashes(workspaceRoot, stacks)) {
     files.set(
       stack,
       new Map(Object.keys(environments).map((env) => [env, readFileSync(join(workspaceRoot, 'dist/stacks', stack, env, 'cdk.tf.json'), 'utf8')])),
@@ -58,30 +58,56 @@ export function onlyStacks(hashes: OutputHashes, stacks: readonly string[]): Out
 }
 
 /**
- * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there),
- * in a temporary worktree sharing this checkout's node_modules, and returns the output hashes
- * and files. Nothing in the checkout changes.
+ * Pathspecs of everything in `commit` but the folder `dir` (a path in the repository): the
+ * entries beside it and beside each folder above it.
+ */
+function everythingBut(workspaceRoot: string, commit: string, dir: string): string[] {
+  const specs: string[] = [];
+  let prefix = '';
+  for (const part of dir.split('/')) {
+    const entries = git(workspaceRoot, ['ls-tree', '--name-only', commit, ...(prefix ? [prefix] : [])]).split('\n').filter(Boolean);
+    specs.push(...entries.filter((entry) => entry !== `${prefix}${part}`));
+    prefix = `${prefix}${part}/`;
+  }
+  return specs;
+}
+
+/** Writes the files of `commit` that `pathspecs` name (all when none) into `dir`: no checkout, no worktree. */
+function exportTree(workspaceRoot: string, commit: string, pathspecs: readonly string[], dir: string): void {
+  const archive = spawnSync('git', ['archive', '--format=tar', commit, '--', ...pathspecs], { cwd: workspaceRoot, maxBuffer: 4 * 1024 ** 3 });
+  if (archive.status !== 0) throw new ExternalError(`git archive ${commit} failed: ${archive.stderr.toString().trim()}`);
+  const extract = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  if (extract.status !== 0) throw new ExternalError(`extracting ${commit} into ${dir} failed: ${extract.stderr.toString().trim()}`);
+}
+
+/**
+ * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there)
+ * and returns the output hashes and files. The commit's files go into a temporary folder that
+ * shares this checkout's node_modules, without the folders of the stacks it does not
+ * synthesize (a thousand-stack repository exports what a handful need). Nothing in the
+ * checkout changes.
  */
 export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[]): { hashes: OutputHashes; files: SynthesizedFiles } {
   const wanted = stacks ? stacksAt(workspaceRoot, commit).filter((stack) => stacks.includes(stack)) : [];
   if (stacks && wanted.length === 0) return { hashes: new Map(), files: new Map() };
   const sha = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]);
   const repository = git(workspaceRoot, ['rev-parse', '--show-toplevel']);
-  const worktree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
-  rmSync(worktree, { recursive: true, force: true });
-  git(workspaceRoot, ['worktree', 'add', '--detach', '--quiet', worktree, sha]);
+  // The estate may be a folder of the repository (--estate): the same folder of the export.
+  const estateDir = relative(repository, workspaceRoot);
+  const stacksDir = estateDir ? `${estateDir}/stacks` : 'stacks';
+  const tree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
   try {
-    symlinkSync(join(repository, 'node_modules'), join(worktree, 'node_modules'), 'dir');
-    // The estate may be a folder of the repository (--estate): the same folder of the worktree.
-    const estate = join(worktree, relative(repository, workspaceRoot));
-    const synth = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', '--estate', estate, 'synth', ...wanted], { cwd: worktree, encoding: 'utf8' });
+    exportTree(repository, sha, stacks ? [...everythingBut(repository, sha, stacksDir), ...wanted.map((stack) => `${stacksDir}/${stack}`)] : [], tree);
+    symlinkSync(join(repository, 'node_modules'), join(tree, 'node_modules'), 'dir');
+    const estate = join(tree, estateDir);
+    const synth = spawnSync(process.execPath, ['--import', 'tsx', 'tools/cli/bin/platform.mts', '--estate', estate, 'synth', ...wanted], { cwd: tree, encoding: 'utf8' });
     // A stack that fails to synthesize at the base has no hash: every environment counts as changed.
     if (synth.status !== 0 && !existsSync(join(estate, 'dist/stacks'))) {
       throw new ExternalError(`synth at ${sha.slice(0, 12)} failed: ${(synth.stderr || synth.stdout).trim().split('\n').slice(-3).join(' / ')}`);
     }
     return { hashes: readOutputHashes(estate), files: readSynthesizedFiles(estate) };
   } finally {
-    git(workspaceRoot, ['worktree', 'remove', '--force', worktree]);
+    rmSync(tree, { recursive: true, force: true });
   }
 }
 

@@ -1,19 +1,40 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const ALIAS_IMPORT = /(?:from|import)\s*\(?\s*['"](@platform\/[\w-]+(?:\/[\w-]+)?)['"]/g;
 const RELATIVE_IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
-function sourceFiles(dir: string, includeTests: boolean): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      return name === 'node_modules' || name === 'dist' || (!includeTests && name === '__fixtures__') ? [] : sourceFiles(path, includeTests);
+/** A TypeScript source file of a project folder and the `@platform/*` aliases it imports. */
+interface ScannedFile {
+  readonly path: string;
+  readonly test: boolean;
+  /** Under a `__fixtures__` folder: test data, not the project's code. */
+  readonly fixture: boolean;
+  readonly aliases: readonly string[];
+}
+
+function scanFolder(dir: string, fixture: boolean, found: ScannedFile[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== 'dist') scanFolder(path, fixture || entry.name === '__fixtures__', found);
+    } else if (/\.m?ts$/.test(entry.name)) {
+      found.push({ path, test: /\.test\.m?ts$/.test(entry.name), fixture, aliases: aliasesIn(readFileSync(path, 'utf8')) });
     }
-    if (!/\.m?ts$/.test(name)) return [];
-    return includeTests || !/\.test\.m?ts$/.test(name) ? [path] : [];
-  });
+  }
+}
+
+/** Every source file of a project folder, read once per graph computation (pass one cache). */
+function scanProject(workspaceRoot: string, root: string, cache: ImportScanCache): readonly ScannedFile[] {
+  let files = cache.get(root);
+  if (!files) {
+    const found: ScannedFile[] = [];
+    const dir = join(workspaceRoot, root);
+    if (existsSync(dir)) scanFolder(dir, false, found);
+    files = found;
+    cache.set(root, files);
+  }
+  return files;
 }
 
 /** The nearest folder at or above `dir` (inside the workspace) that holds a package.json. */
@@ -39,25 +60,16 @@ export function readAliasRoots(workspaceRoot: string): Map<string, string> {
   return roots;
 }
 
-/** `@platform/*` aliases a folder's source files import, cached per folder for one graph computation. */
-export type ImportScanCache = Map<string, string[]>;
+/** The source files of each project folder with the aliases they import, for one graph computation. */
+export type ImportScanCache = Map<string, readonly ScannedFile[]>;
 
 function aliasesIn(text: string): string[] {
   return [...text.matchAll(ALIAS_IMPORT)].map((match) => match[1]!);
 }
 
 function directImports(workspaceRoot: string, root: string, includeTests: boolean, cache: ImportScanCache): string[] {
-  const key = `${root}\0${includeTests}`;
-  let aliases = cache.get(key);
-  if (!aliases) {
-    const found = new Set<string>();
-    for (const file of sourceFiles(join(workspaceRoot, root), includeTests)) {
-      for (const alias of aliasesIn(readFileSync(file, 'utf8'))) found.add(alias);
-    }
-    aliases = [...found];
-    cache.set(key, aliases);
-  }
-  return aliases;
+  const files = scanProject(workspaceRoot, root, cache).filter((file) => includeTests || (!file.test && !file.fixture));
+  return [...new Set(files.flatMap((file) => file.aliases))];
 }
 
 function visitAliases(
@@ -140,6 +152,6 @@ export function moduleClosure(
 }
 
 /** Whether any source file under a project root matches `pattern` (test files included). */
-export function hasSourceFile(workspaceRoot: string, projectRoot: string, pattern: RegExp): boolean {
-  return sourceFiles(join(workspaceRoot, projectRoot), true).some((file) => pattern.test(file));
+export function hasSourceFile(workspaceRoot: string, projectRoot: string, pattern: RegExp, cache: ImportScanCache = new Map()): boolean {
+  return scanProject(workspaceRoot, projectRoot, cache).some((file) => pattern.test(file.path));
 }

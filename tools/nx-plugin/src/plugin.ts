@@ -404,6 +404,10 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
       const closure = closureOf(INTEGRATION_GLOBAL_SETUP);
       return { projects: closure ? [nameOf(projectRootOf(context.workspaceRoot, dirname(INTEGRATION_GLOBAL_SETUP))), ...closure.projects] : [] };
     };
+    // What every project's configuration depends on besides its own folder, hashed once.
+    const sharedHash = hashObject({ environments, workspaceNamedInputs });
+    let stackInputs: string | undefined;
+    const stackInputsHash = () => (stackInputs ??= hashObject({ sharedHash, commands: STACK_COMMANDS.map(commands) }));
     try {
       return await createNodesFromFiles(
         (manifestFile) => {
@@ -413,15 +417,14 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
             production: libraryClosure(context.workspaceRoot, root, false, aliasRoots, importScans).map(nameOf),
             withTests: libraryClosure(context.workspaceRoot, root, true, aliasRoots, importScans).map(nameOf),
           };
-          const hasIntegrationTests = hasSourceFile(context.workspaceRoot, root, INTEGRATION_TEST);
+          const hasIntegrationTests = hasSourceFile(context.workspaceRoot, root, INTEGRATION_TEST, importScans);
           const facts: ProjectFacts = {
             libraries,
             hasIntegrationTests,
             ...(hasIntegrationTests ? { integrationLibraries: [...new Set([...libraries.withTests, ...globalSetup().projects])].filter((name) => name !== nameOf(root)).sort() } : {}),
           };
           const kind = kindOf(root);
-          const commandInputs = kind === 'stack' ? STACK_COMMANDS.map(commands) : [];
-          const key = hashObject({ manifestFile, text, facts, environments, commandInputs, workspaceNamedInputs });
+          const key = hashObject({ manifestFile, text, facts, shared: kind === 'stack' ? stackInputsHash() : sharedHash });
           const project =
             cache[key] ??
             buildProjectConfiguration(readProjectManifest(manifestFile, text, kind), facts, options, environments, commands, workspaceNamedInputs);

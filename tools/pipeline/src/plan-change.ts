@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { blastRadius, candidateStacks, plainAffectedStacks, stacksAt, synthesizeAt, type BlastRadius } from '@platform/change';
+import { blastRadius, scopeChange, stacksAt, synthesizeAt, type BlastRadius } from '@platform/change';
 import { listEnvironments, loadEnvironment } from '@platform/config';
 import { engineWorkdir, openStackEngine, PLAN_FILE, PLAN_JSON_FILE, planEnvironment, savePlanJson, type ReleasedStack } from '@platform/deploy';
 import type { EngineRunner, StateIdentity } from '@platform/engine';
@@ -124,9 +124,9 @@ export async function planChange(options: PlanChangeOptions): Promise<PlanChange
     return { review, reviewFile: writeReview(dir, review) };
   }
 
-  const plain = plainAffectedStacks(workspaceRoot, base, head);
-  const atBase = synthesizeAt(workspaceRoot, base, candidateStacks(workspaceRoot, base, plain));
-  const report = blastRadius(workspaceRoot, base, head, atBase);
+  const scope = scopeChange(workspaceRoot, base, head);
+  const atBase = synthesizeAt(workspaceRoot, base, scope.candidates);
+  const report = blastRadius(workspaceRoot, base, head, { scope, atBase });
   const plans: ReviewedPlan[] = [];
 
   const toApply = new Map(report.stacks.filter((s) => s.reason !== 'removed').map((s) => [s.stack, s.environments.filter((env) => environments.includes(env))]));

@@ -2,3 +2,4 @@ export * from './load-definition';
 export * from './synth-command';
 export * from './synth-stack';
 export * from './write-output';
+export * from './synth-in-parallel';

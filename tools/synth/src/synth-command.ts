@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { listStacks, synthOutputDir } from '@platform/workspace';
-import { synthesizeAllEnvironments, type StackSynthOutcome } from './synth-stack';
+import { synthesizeAllEnvironments, type StackSynthOutcome, type SynthFailure } from './synth-stack';
 import { replaceFolderAtomically } from './write-output';
 
 export interface SynthCommandOptions {
@@ -8,6 +8,31 @@ export interface SynthCommandOptions {
   /** Stacks to synthesize; every stack when empty. */
   readonly stacks: readonly string[];
   readonly log?: (line: string) => void;
+}
+
+/** What a synth of one stack came to, without its files (they are in dist/stacks once written). */
+export type StackSynthResult =
+  | { readonly stack: string; readonly ok: true; readonly resources: Readonly<Record<string, number>> }
+  | { readonly stack: string; readonly ok: false; readonly failures: readonly SynthFailure[] };
+
+export function resultOf(outcome: StackSynthOutcome): StackSynthResult {
+  if (!outcome.ok) return { stack: outcome.stack, ok: false, failures: outcome.failures };
+  const resources = Object.fromEntries(Object.entries(outcome.report.environments).map(([env, result]) => [env, result.resources]));
+  return { stack: outcome.report.stack, ok: true, resources };
+}
+
+/** The lines a synth prints for one stack: where it wrote, or why nothing was written. */
+export function describeResult(result: StackSynthResult): string[] {
+  if (result.ok) {
+    const envs = Object.entries(result.resources)
+      .map(([env, resources]) => `${env} ${resources}`)
+      .join(', ');
+    return [`✓ ${result.stack}: ${synthOutputDir(result.stack)}/<env>/cdk.tf.json (resources: ${envs})`];
+  }
+  return [
+    `✗ ${result.stack}: nothing written`,
+    ...result.failures.map((failure) => `  ${failure.environment ? `[${failure.environment}] ` : ''}${failure.message.replace(/\n/g, '\n  ')}`),
+  ];
 }
 
 /**
@@ -21,19 +46,8 @@ export async function runSynth(options: SynthCommandOptions): Promise<StackSynth
   for (const stack of stacks) {
     const outcome = await synthesizeAllEnvironments(options.workspaceRoot, stack);
     outcomes.push(outcome);
-    if (outcome.ok) {
-      const dir = synthOutputDir(stack);
-      replaceFolderAtomically(join(options.workspaceRoot, dir), outcome.files);
-      const envs = Object.entries(outcome.report.environments)
-        .map(([env, result]) => `${env} ${result.resources}`)
-        .join(', ');
-      log(`✓ ${stack}: ${dir}/<env>/cdk.tf.json (resources: ${envs})`);
-    } else {
-      log(`✗ ${stack}: nothing written`);
-      for (const failure of outcome.failures) {
-        log(`  ${failure.environment ? `[${failure.environment}] ` : ''}${failure.message.replace(/\n/g, '\n  ')}`);
-      }
-    }
+    if (outcome.ok) replaceFolderAtomically(join(options.workspaceRoot, synthOutputDir(stack)), outcome.files);
+    for (const line of describeResult(resultOf(outcome))) log(line);
   }
   return outcomes;
 }

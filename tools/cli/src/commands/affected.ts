@@ -9,10 +9,13 @@ export function registerAffected(program: Command): void {
     .option('--head <ref>', 'head commit (must be checked out)', 'HEAD')
     .option('--json', 'print JSON instead of Markdown')
     .action(async (options: { base: string; head: string; json?: boolean }) => {
-      const { computeAffected } = await import('@platform/change');
-      const { markdownTable } = await import('@platform/workspace');
-      const workspaceRoot = await synthesizeHead('computing affected stacks');
-      const report = computeAffected(workspaceRoot, options.base, options.head);
+      const { computeAffected, scopeChange } = await import('@platform/change');
+      const { findEstateRoot, markdownTable } = await import('@platform/workspace');
+      const workspaceRoot = findEstateRoot();
+      // Only the stacks whose output can differ are synthesized, at the head and at the base.
+      const scope = scopeChange(workspaceRoot, options.base, options.head);
+      await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing affected stacks');
+      const report = computeAffected(workspaceRoot, options.base, options.head, scope);
       if (options.json) {
         console.log(JSON.stringify(report, null, 2));
         return;

@@ -11,10 +11,12 @@ export function registerBlastRadius(program: Command): void {
     .action(async (options: { base: string; head: string; json?: boolean }) => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join } = await import('node:path');
-      const { blastRadius, renderBlastRadius } = await import('@platform/change');
-      const { readStackGraph } = await import('@platform/workspace');
-      const workspaceRoot = await synthesizeHead('computing the blast radius');
-      const report = blastRadius(workspaceRoot, options.base, options.head);
+      const { blastRadius, renderBlastRadius, scopeChange } = await import('@platform/change');
+      const { findEstateRoot, readStackGraph } = await import('@platform/workspace');
+      const workspaceRoot = findEstateRoot();
+      const scope = scopeChange(workspaceRoot, options.base, options.head);
+      await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing the blast radius');
+      const report = blastRadius(workspaceRoot, options.base, options.head, { scope });
       const markdown = renderBlastRadius(report, readStackGraph(workspaceRoot));
       const dir = join(workspaceRoot, 'dist/reports');
       mkdirSync(dir, { recursive: true });

@@ -18,7 +18,7 @@ export function registerPipelinePlan(pipeline: Command): void {
     .action(async (options: { base: string; head: string; env?: string[]; offline?: boolean; out?: string }) => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join, relative, resolve } = await import('node:path');
-      const [{ runSynth }, { planChange, renderPullRequestComment, REVIEWED_PLANS_DIR, PR_COMMENT_FILE }, { findEstateRoot, readStackGraph, UsageError }] = await Promise.all([
+      const [{ synthesizeInParallel }, { planChange, renderPullRequestComment, REVIEWED_PLANS_DIR, PR_COMMENT_FILE }, { findEstateRoot, readStackGraph, UsageError }] = await Promise.all([
         import('@platform/synth'),
         import('@platform/pipeline'),
         import('@platform/workspace'),
@@ -27,7 +27,8 @@ export function registerPipelinePlan(pipeline: Command): void {
       const dir = options.out ? resolve(options.out) : join(root, REVIEWED_PLANS_DIR);
       mkdirSync(dir, { recursive: true });
       const comment = join(dir, PR_COMMENT_FILE);
-      const outcomes = await runSynth({ workspaceRoot: root, stacks: [], log: (line) => console.error(line) });
+      // Every stack: an offline plan of an environment plans it whole, upstream outputs included.
+      const outcomes = await synthesizeInParallel({ workspaceRoot: root, stacks: [], log: (line) => console.error(line) });
       const failed = outcomes.filter((o) => !o.ok);
       if (failed.length > 0) {
         const lines = failed.flatMap((o) => (o.ok ? [] : o.failures.map((f) => `- ${o.stack}: ${f.message.split('\n').join(' ')}`)));

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
+import { wholeNumberOption } from './options';
 
 export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description('Synthesize stacks for every environment into dist/stacks/<stack>/<env>/cdk.tf.json (all or nothing per stack).')
     .argument('[stacks...]', 'stack names (default: every stack)')
-    .action(async (stacks: string[]) => {
-      const { runSynth } = await import('@platform/synth');
+    .option('-j, --jobs <n>', 'processes to spread the stacks over (default: the cores available; each takes 4 stacks at least)', (value: string) => wholeNumberOption('--jobs', value))
+    .action(async (stacks: string[], options: { jobs?: number }) => {
+      const { synthesizeInParallel } = await import('@platform/synth');
       const { findEstateRoot } = await import('@platform/workspace');
-      const outcomes = await runSynth({ workspaceRoot: findEstateRoot(), stacks, log: (line) => console.log(line) });
-      if (outcomes.some((outcome) => !outcome.ok)) process.exitCode = 1;
+      const results = await synthesizeInParallel({ workspaceRoot: findEstateRoot(), stacks, ...(options.jobs ? { jobs: options.jobs } : {}), log: (line) => console.log(line) });
+      if (results.some((result) => !result.ok)) process.exitCode = 1;
     });
 }

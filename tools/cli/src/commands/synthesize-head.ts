@@ -1,8 +1,11 @@
-/** Synthesizes every stack of the checked-out head (change detection compares it with the base). */
-export async function synthesizeHead(purpose: string): Promise<string> {
-  const [{ runSynth }, { findEstateRoot, UsageError }] = await Promise.all([import('@platform/synth'), import('@platform/workspace')]);
-  const workspaceRoot = findEstateRoot();
-  const outcomes = await runSynth({ workspaceRoot, stacks: [], log: (line) => console.error(line) });
-  if (outcomes.some((o) => !o.ok)) throw new UsageError(`synth of the head failed: fix it before ${purpose}`);
-  return workspaceRoot;
+/**
+ * Synthesizes stacks of the checked-out head (change detection compares them with the base),
+ * spread over the cores; a failure of any stops the command, saying what it was for.
+ */
+export async function synthesizeHead(workspaceRoot: string, stacks: readonly string[], purpose: string): Promise<void> {
+  if (stacks.length === 0) return;
+  const [{ synthesizeInParallel }, { UsageError }] = await Promise.all([import('@platform/synth'), import('@platform/workspace')]);
+  const results = await synthesizeInParallel({ workspaceRoot, stacks, log: (line) => console.error(line) });
+  const failed = results.filter((result) => !result.ok).map((result) => result.stack);
+  if (failed.length > 0) throw new UsageError(`synth of the head failed for ${failed.join(', ')}: fix it before ${purpose}`);
 }
