@@ -6,6 +6,7 @@ import { registerAffected } from '../src/commands/affected';
 import { registerApply } from '../src/commands/apply';
 import { registerBlastRadius } from '../src/commands/blast-radius';
 import { registerCheck } from '../src/commands/check';
+import { registerCiPlan } from '../src/commands/ci-plan';
 import { registerDestroy } from '../src/commands/destroy';
 import { registerDocsGraph } from '../src/commands/docs-graph';
 import { registerDrift } from '../src/commands/drift';
@@ -49,6 +50,7 @@ for (const register of [
   registerLockProviders,
   registerAffected,
   registerBlastRadius,
+  registerCiPlan,
   registerDrift,
   registerPackage,
   registerPublish,

@@ -4,3 +4,5 @@ export * from './plan-changes';
 export * from './pr-comment';
 export * from './reviewed-plans';
 export * from './promote-pending';
+export * from './ci-shards';
+export * from './nx-task-graph';
