@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerAffected } from '../src/commands/affected';
 import { registerApply } from '../src/commands/apply';
 import { registerBlastRadius } from '../src/commands/blast-radius';
+import { registerCacheServer } from '../src/commands/cache-server';
 import { registerCheck } from '../src/commands/check';
 import { registerCiPlan } from '../src/commands/ci-plan';
 import { registerDestroy } from '../src/commands/destroy';
@@ -51,6 +52,7 @@ for (const register of [
   registerAffected,
   registerBlastRadius,
   registerCiPlan,
+  registerCacheServer,
   registerDrift,
   registerPackage,
   registerPublish,

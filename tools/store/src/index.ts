@@ -5,3 +5,4 @@ export { GCS_STORE_ENVIRONMENT, GCS_WRITE_ID_METADATA, GcsStore, gcsStoreFromEnv
 export { S3_STORE_ENVIRONMENT, s3ClientFromEnvironment, S3Store, s3StoreFromEnvironment, type S3StoreOptions } from './s3-store';
 export { DEFAULT_LOCAL_STORE_DIR, defaultLocalStore, openConfiguredStore, openStore, type OpenStoreOptions } from './open-store';
 export * from './artifact';
+export * from './nx-cache';

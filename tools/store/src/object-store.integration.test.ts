@@ -15,6 +15,7 @@ import {
 } from '@platform/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GcsStore } from './gcs-store';
+import { NX_CACHE_PREFIX, readEntry, writeEntry } from './nx-cache';
 import { LocalDirectoryStore } from './local-directory-store';
 import type { ObjectStore } from './object-store';
 import { S3Store } from './s3-store';
@@ -68,6 +69,19 @@ const backends: ReadonlyArray<{ readonly name: string; readonly open: () => Obje
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe.each(backends)('$name', ({ open }) => {
+  it('holds Nx remote cache entries: written once, read back whole, a truncated one a miss', async () => {
+    const store = open();
+    const outputs = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 31) % 256);
+    expect(await writeEntry(store, '123456', outputs)).toBe(true);
+    expect(await writeEntry(store, '123456', bytes('other outputs')), 'write-once').toBe(false);
+    const read = await readEntry(store, '123456');
+    expect(read.found && Buffer.from(read.body).equals(Buffer.from(outputs))).toBe(true);
+    const [blob] = (await store.list(`${NX_CACHE_PREFIX}/123456/`));
+    await store.put(blob!, outputs.subarray(0, 10));
+    expect(await readEntry(store, '123456')).toMatchObject({ found: false, why: 'corrupt' });
+    expect(await readEntry(store, '654321')).toEqual({ found: false, why: 'absent' });
+  });
+
   it('returns the exact bytes that were put, binary included', async () => {
     const store = open();
     const body = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 131 + 7) % 256);
