@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { nxChildEnvironment } from '@platform/config';
 import { ExternalError, listStacks } from '@platform/workspace';
-import { diffOutputHashes, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
+import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
 
 /** Files whose change alters what the engine does with unchanged output: every stack is affected. */
 export const ENGINE_FILES = ['tools/engine/versions.json'];
@@ -42,9 +42,31 @@ export function changedFiles(workspaceRoot: string, base: string, head: string):
  */
 export function plainAffectedStacks(workspaceRoot: string, base: string, head: string): string[] {
   if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
+  return stacksAmong(workspaceRoot, run(workspaceRoot, 'npx', affectedProjectsArgs(base, head)));
+}
+
+const affectedProjectsArgs = (base: string, head: string) => ['nx', 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`];
+
+function stacksAmong(workspaceRoot: string, projects: string): string[] {
   const stacks = new Set(listStacks(workspaceRoot));
-  const projects = run(workspaceRoot, 'npx', ['nx', 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`]);
   return projects.split('\n').filter((name) => stacks.has(name)).sort();
+}
+
+/** `plainAffectedStacks` without holding this process: it can load the synth code meanwhile. */
+export async function plainAffectedStacksInBackground(workspaceRoot: string, base: string, head: string): Promise<string[]> {
+  if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
+  const args = affectedProjectsArgs(base, head);
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn('npx', args, { cwd: workspaceRoot, env: nxChildEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
+  });
+  if (code !== 0) throw new ExternalError(`npx ${args.join(' ')} failed: ${(stderr || stdout).trim()}`);
+  return stacksAmong(workspaceRoot, stdout.trim());
 }
 
 /** Narrows to the stacks whose output differs, plus every stack when the engine or providers changed. */
@@ -77,7 +99,15 @@ export interface ChangeScope {
 
 /** The files and stacks a change reaches, from git and the project graph: one `nx affected` call. */
 export function scopeChange(workspaceRoot: string, base: string, head = 'HEAD'): ChangeScope {
-  const plain = plainAffectedStacks(workspaceRoot, base, head);
+  return scopeOf(workspaceRoot, base, head, plainAffectedStacks(workspaceRoot, base, head));
+}
+
+/** `scopeChange`, with `nx affected` in a child process this one does not wait on. */
+export async function scopeChangeInBackground(workspaceRoot: string, base: string, head = 'HEAD'): Promise<ChangeScope> {
+  return scopeOf(workspaceRoot, base, head, await plainAffectedStacksInBackground(workspaceRoot, base, head));
+}
+
+function scopeOf(workspaceRoot: string, base: string, head: string, plain: string[]): ChangeScope {
   const candidates = candidateStacks(workspaceRoot, base, plain);
   const present = new Set(listStacks(workspaceRoot));
   return { base, head, changedFiles: changedFiles(workspaceRoot, base, head), plain, candidates, candidatesAtHead: candidates.filter((stack) => present.has(stack)) };
@@ -89,9 +119,15 @@ export function scopeChange(workspaceRoot: string, base: string, head = 'HEAD'):
  * and its candidates synthesized (dist/stacks) already; the base's candidates are synthesized
  * in a temporary tree. A removed stack's output left in dist/stacks is never read as the head's.
  */
-export function computeAffected(workspaceRoot: string, base: string, head = 'HEAD', scope = scopeChange(workspaceRoot, base, head)): AffectedReport {
+export function computeAffected(
+  workspaceRoot: string,
+  base: string,
+  head = 'HEAD',
+  scope = scopeChange(workspaceRoot, base, head),
+  atBase: Pick<ReturnType<typeof synthesizeAt>, 'hashes'> = synthesizeAt(workspaceRoot, base, scope.candidates),
+): AffectedReport {
   const headHashes = readOutputHashes(workspaceRoot, scope.candidatesAtHead);
-  const differences = diffOutputHashes(synthesizeAt(workspaceRoot, base, scope.candidates).hashes, headHashes);
+  const differences = diffOutputHashes(onlyStacks(atBase.hashes, scope.candidates), headHashes);
   return { base, head, changedFiles: scope.changedFiles, plain: scope.plain, effective: narrowAffected(differences, scope.changedFiles, headHashes) };
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -80,16 +80,17 @@ function exportTree(workspaceRoot: string, commit: string, pathspecs: readonly s
   if (extract.status !== 0) throw new ExternalError(`extracting ${commit} into ${dir} failed: ${extract.stderr.toString().trim()}`);
 }
 
-/**
- * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there)
- * and returns the output hashes and files. The commit's files go into a temporary folder that
- * shares this checkout's node_modules, without the folders of the stacks it does not
- * synthesize (a thousand-stack repository exports what a handful need). Nothing in the
- * checkout changes.
- */
-export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[]): { hashes: OutputHashes; files: SynthesizedFiles } {
+/** A temporary folder holding a commit's files for a synth of some of its stacks, and the command to run there. */
+interface BaseTree {
+  readonly tree: string;
+  readonly estate: string;
+  readonly sha: string;
+  readonly command: readonly string[];
+}
+
+function prepareBaseTree(workspaceRoot: string, commit: string, stacks: readonly string[] | undefined): BaseTree | undefined {
   const wanted = stacks ? stacksAt(workspaceRoot, commit).filter((stack) => stacks.includes(stack)) : [];
-  if (stacks && wanted.length === 0) return { hashes: new Map(), files: new Map() };
+  if (stacks && wanted.length === 0) return undefined;
   const sha = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]);
   const repository = git(workspaceRoot, ['rev-parse', '--show-toplevel']);
   // The estate may be a folder of the repository (--estate): the same folder of the export.
@@ -99,15 +100,58 @@ export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: rea
   try {
     exportTree(repository, sha, stacks ? [...everythingBut(repository, sha, stacksDir), ...wanted.map((stack) => `${stacksDir}/${stack}`)] : [], tree);
     symlinkSync(join(repository, 'node_modules'), join(tree, 'node_modules'), 'dir');
-    const estate = join(tree, estateDir);
-    const synth = spawnSync(process.execPath, ['--import', 'tsx', 'tools/cli/bin/platform.mts', '--estate', estate, 'synth', ...wanted], { cwd: tree, encoding: 'utf8' });
-    // A stack that fails to synthesize at the base has no hash: every environment counts as changed.
-    if (synth.status !== 0 && !existsSync(join(estate, 'dist/stacks'))) {
-      throw new ExternalError(`synth at ${sha.slice(0, 12)} failed: ${(synth.stderr || synth.stdout).trim().split('\n').slice(-3).join(' / ')}`);
-    }
-    return { hashes: readOutputHashes(estate), files: readSynthesizedFiles(estate) };
-  } finally {
+  } catch (error) {
     rmSync(tree, { recursive: true, force: true });
+    throw error;
+  }
+  const estate = join(tree, estateDir);
+  return { tree, estate, sha, command: ['--import', 'tsx', 'tools/cli/bin/platform.mts', '--estate', estate, 'synth', ...wanted] };
+}
+
+type BaseSynth = { hashes: OutputHashes; files: SynthesizedFiles };
+
+/** What the synth in the tree left; a stack that failed to synthesize there has no hash, so every environment counts as changed. */
+function collectBaseSynth(base: BaseTree, status: number | null, output: string): BaseSynth {
+  if (status !== 0 && !existsSync(join(base.estate, 'dist/stacks'))) {
+    throw new ExternalError(`synth at ${base.sha.slice(0, 12)} failed: ${output.trim().split('\n').slice(-3).join(' / ')}`);
+  }
+  return { hashes: readOutputHashes(base.estate), files: readSynthesizedFiles(base.estate) };
+}
+
+/**
+ * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there)
+ * and returns the output hashes and files. The commit's files go into a temporary folder that
+ * shares this checkout's node_modules, without the folders of the stacks it does not
+ * synthesize (a thousand-stack repository exports what a handful need). Nothing in the
+ * checkout changes.
+ */
+export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[]): BaseSynth {
+  const base = prepareBaseTree(workspaceRoot, commit, stacks);
+  if (!base) return { hashes: new Map(), files: new Map() };
+  try {
+    const synth = spawnSync(process.execPath, base.command, { cwd: base.tree, encoding: 'utf8' });
+    return collectBaseSynth(base, synth.status, `${synth.stderr}${synth.stdout}`);
+  } finally {
+    rmSync(base.tree, { recursive: true, force: true });
+  }
+}
+
+/** `synthesizeAt` in a child process this one does not wait on: the head can synthesize meanwhile. */
+export async function synthesizeAtInBackground(workspaceRoot: string, commit: string, stacks?: readonly string[]): Promise<BaseSynth> {
+  const base = prepareBaseTree(workspaceRoot, commit, stacks);
+  if (!base) return { hashes: new Map(), files: new Map() };
+  try {
+    const { status, output } = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, base.command, { cwd: base.tree, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+      child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ status: code, output }));
+    });
+    return collectBaseSynth(base, status, output);
+  } finally {
+    rmSync(base.tree, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { synthesizeHead } from './synthesize-head';
+import { scopeOfChange, synthesizeHead } from './synthesize-head';
 
 export function registerBlastRadius(program: Command): void {
   program
@@ -11,12 +11,13 @@ export function registerBlastRadius(program: Command): void {
     .action(async (options: { base: string; head: string; json?: boolean }) => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join } = await import('node:path');
-      const { blastRadius, renderBlastRadius, scopeChange } = await import('@platform/change');
+      const { blastRadius, renderBlastRadius, synthesizeAtInBackground } = await import('@platform/change');
       const { findEstateRoot, readStackGraph } = await import('@platform/workspace');
       const workspaceRoot = findEstateRoot();
-      const scope = scopeChange(workspaceRoot, options.base, options.head);
+      const scope = await scopeOfChange(workspaceRoot, options.base, options.head);
+      const atBase = synthesizeAtInBackground(workspaceRoot, options.base, scope.candidates);
       await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing the blast radius');
-      const report = blastRadius(workspaceRoot, options.base, options.head, { scope });
+      const report = blastRadius(workspaceRoot, options.base, options.head, { scope, atBase: await atBase });
       const markdown = renderBlastRadius(report, readStackGraph(workspaceRoot));
       const dir = join(workspaceRoot, 'dist/reports');
       mkdirSync(dir, { recursive: true });

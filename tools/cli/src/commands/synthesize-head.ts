@@ -9,3 +9,13 @@ export async function synthesizeHead(workspaceRoot: string, stacks: readonly str
   const failed = results.filter((result) => !result.ok).map((result) => result.stack);
   if (failed.length > 0) throw new UsageError(`synth of the head failed for ${failed.join(', ')}: fix it before ${purpose}`);
 }
+
+/**
+ * What a change reaches (one `nx affected`, in a child process), while this process loads the
+ * synth code (cdktf, the constructs) it will need next.
+ */
+export async function scopeOfChange(workspaceRoot: string, base: string, head: string): Promise<import('@platform/change').ChangeScope> {
+  const { scopeChangeInBackground } = await import('@platform/change');
+  const [scope] = await Promise.all([scopeChangeInBackground(workspaceRoot, base, head), import('@platform/synth')]);
+  return scope;
+}
