@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
@@ -47,5 +47,13 @@ describe('Nx cache isolation of inferred synth targets', () => {
   it('re-runs every stack when an environment-wide file changes', () => {
     appendFileSync(join(copy, 'environments/dev/environment.yaml'), '# comment\n');
     expect(synthesizedProjects(copy)).toEqual(['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security']);
+  }, 180_000);
+
+  it('follows an import added since the last graph at once: the folder read before is read again', () => {
+    const entry = join(copy, 'stacks/bootstrap/src/index.ts');
+    writeFileSync(entry, `import '@platform/networking';\n${readFileSync(entry, 'utf8')}`);
+    expect(synthesizedProjects(copy)).toEqual(['bootstrap']);
+    appendFileSync(join(copy, 'libs/networking/src/cidr.ts'), '\n// another change to the library\n');
+    expect(synthesizedProjects(copy)).toEqual(['bootstrap', 'network']);
   }, 180_000);
 });

@@ -5,7 +5,8 @@ const ALIAS_IMPORT = /(?:from|import)\s*\(?\s*['"](@platform\/[\w-]+(?:\/[\w-]+)
 const RELATIVE_IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** A TypeScript source file of a project folder and the `@platform/*` aliases it imports. */
-interface ScannedFile {
+export interface ScannedFile {
+  /** Relative to the workspace root. */
   readonly path: string;
   readonly test: boolean;
   /** Under a `__fixtures__` folder: test data, not the project's code. */
@@ -13,24 +14,26 @@ interface ScannedFile {
   readonly aliases: readonly string[];
 }
 
-function scanFolder(dir: string, fixture: boolean, found: ScannedFile[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+function scanFolder(workspaceRoot: string, dir: string, fixture: boolean, found: ScannedFile[]): void {
+  for (const entry of readdirSync(join(workspaceRoot, dir), { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && entry.name !== 'dist') scanFolder(path, fixture || entry.name === '__fixtures__', found);
+      if (entry.name !== 'node_modules' && entry.name !== 'dist') scanFolder(workspaceRoot, path, fixture || entry.name === '__fixtures__', found);
     } else if (/\.m?ts$/.test(entry.name)) {
-      found.push({ path, test: /\.test\.m?ts$/.test(entry.name), fixture, aliases: aliasesIn(readFileSync(path, 'utf8')) });
+      found.push({ path, test: /\.test\.m?ts$/.test(entry.name), fixture, aliases: aliasesIn(readFileSync(join(workspaceRoot, path), 'utf8')) });
     }
   }
 }
 
-/** Every source file of a project folder, read once per graph computation (pass one cache). */
-function scanProject(workspaceRoot: string, root: string, cache: ImportScanCache): readonly ScannedFile[] {
+/**
+ * Every source file of a project folder, read once per graph computation (pass one cache, which
+ * may hold folders read before whose content has not changed since).
+ */
+export function scanProject(workspaceRoot: string, root: string, cache: ImportScanCache): readonly ScannedFile[] {
   let files = cache.get(root);
   if (!files) {
     const found: ScannedFile[] = [];
-    const dir = join(workspaceRoot, root);
-    if (existsSync(dir)) scanFolder(dir, false, found);
+    if (existsSync(join(workspaceRoot, root))) scanFolder(workspaceRoot, root, false, found);
     files = found;
     cache.set(root, files);
   }

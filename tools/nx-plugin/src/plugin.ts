@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
   DependencyType,
+  hashArray,
   type CreateDependencies,
   type CreateNodesContextV2,
   type CreateNodesV2,
@@ -12,8 +13,9 @@ import {
 } from '@nx/devkit';
 import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
+import { getAllFileDataInContext } from 'nx/src/utils/workspace-context';
 import { listEnvironments, readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
-import { hasSourceFile, libraryClosure, moduleClosure, projectRootOf, readAliasRoots, type ImportScanCache } from './import-closure';
+import { hasSourceFile, libraryClosure, moduleClosure, projectRootOf, readAliasRoots, type ImportScanCache, type ScannedFile } from './import-closure';
 
 /** Target names the plugin infers; every option is optional and has a default. */
 export interface PlatformPluginOptions {
@@ -362,31 +364,74 @@ function pluginCodeHash(workspaceRoot: string): string {
   return hashObject(texts);
 }
 
-function readCache(path: string): Record<string, ProjectConfiguration> {
+/** A cache file of the plugin; an unreadable one is as good as none (everything is computed again). */
+function readCache(path: string): Record<string, unknown> {
   try {
-    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, ProjectConfiguration>) : {};
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   } catch {
     return {};
   }
+}
+
+/**
+ * A hash of each folder's files, from the file hashes Nx's workspace context already holds (one
+ * call for the whole workspace; hashing per folder glob costs seconds at a thousand projects).
+ */
+async function hashFolders(workspaceRoot: string, roots: readonly string[]): Promise<string[]> {
+  const byRoot = new Map<string, string[]>(roots.map((root) => [root, []]));
+  for (const { file, hash } of await getAllFileDataInContext(workspaceRoot)) {
+    const second = file.indexOf('/', file.indexOf('/') + 1);
+    if (second > 0) byRoot.get(file.slice(0, second))?.push(file, hash);
+  }
+  return roots.map((root) => hashArray(byRoot.get(root)!));
+}
+
+/** What the plugin read from a project folder: kept between graph computations while the folder's content hash stays. */
+interface FolderRead {
+  readonly hash: string;
+  readonly manifest: string;
+  readonly files: readonly ScannedFile[];
 }
 
 export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
   PROJECT_MANIFEST_GLOB,
   async (manifestFiles, rawOptions, context: CreateNodesContextV2) => {
     const options = normalizeOptions(rawOptions);
-    const cachePath = join(workspaceDataDirectory, `platform-plugin-${hashObject({ options, code: pluginCodeHash(context.workspaceRoot) })}.json`);
-    const cache = readCache(cachePath);
+    const codeHash = pluginCodeHash(context.workspaceRoot);
+    const cachePath = join(workspaceDataDirectory, `platform-plugin-${hashObject({ options, code: codeHash })}.json`);
+    const cache = readCache(cachePath) as Record<string, ProjectConfiguration>;
     const nextCache: Record<string, ProjectConfiguration> = {};
     const aliasRoots = readAliasRoots(context.workspaceRoot);
     const environments = listEnvironments(context.workspaceRoot);
     const workspaceNamedInputs: NamedInputs = context.nxJsonConfiguration.namedInputs ?? {};
     const importScans: ImportScanCache = new Map();
+    // Each folder's files hashed by Nx's native workspace context (one call for all): a folder
+    // whose hash is unchanged is not read again, neither its sources nor its package.json.
+    const roots = manifestFiles.map(dirname);
+    const folderHashes = await hashFolders(context.workspaceRoot, roots);
+    const readsPath = join(workspaceDataDirectory, `platform-plugin-folders-${codeHash}.json`);
+    const previousReads = readCache(readsPath) as Record<string, FolderRead>;
+    const manifests = new Map<string, string>();
+    roots.forEach((root, index) => {
+      const previous = previousReads[root];
+      if (previous?.hash !== folderHashes[index]) return;
+      importScans.set(root, previous.files);
+      manifests.set(root, previous.manifest);
+    });
+    const manifestOf = (root: string): string | undefined => {
+      if (!manifests.has(root)) {
+        const file = join(context.workspaceRoot, root, 'package.json');
+        if (!existsSync(file)) return undefined;
+        manifests.set(root, readFileSync(file, 'utf8'));
+      }
+      return manifests.get(root);
+    };
     const commandClosures = new Map<string, CommandInputs | undefined>();
     const projectNames = new Map<string, string>();
     const nameOf = (root: string) => {
       if (!projectNames.has(root)) {
-        const file = join(context.workspaceRoot, root, 'package.json');
-        projectNames.set(root, existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name ?? root) : root);
+        const text = manifestOf(root);
+        projectNames.set(root, text === undefined ? root : ((JSON.parse(text) as { name?: string }).name ?? root));
       }
       return projectNames.get(root)!;
     };
@@ -412,7 +457,7 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
       return await createNodesFromFiles(
         (manifestFile) => {
           const root = dirname(manifestFile);
-          const text = readFileSync(join(context.workspaceRoot, manifestFile), 'utf8');
+          const text = manifestOf(root)!;
           const libraries: ProjectLibraries = {
             production: libraryClosure(context.workspaceRoot, root, false, aliasRoots, importScans).map(nameOf),
             withTests: libraryClosure(context.workspaceRoot, root, true, aliasRoots, importScans).map(nameOf),
@@ -437,6 +482,18 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
       );
     } finally {
       writeFileSync(cachePath, JSON.stringify(nextCache));
+      const reads: Record<string, FolderRead> = {};
+      roots.forEach((root, index) => {
+        const files = importScans.get(root);
+        const manifest = manifests.get(root);
+        if (files && manifest !== undefined) reads[root] = { hash: folderHashes[index]!, manifest, files };
+      });
+      writeFileSync(readsPath, JSON.stringify(reads));
+      // Caches of earlier plugin code or options are never read again: megabytes each at a thousand stacks.
+      for (const name of readdirSync(workspaceDataDirectory)) {
+        const path = join(workspaceDataDirectory, name);
+        if (name.startsWith('platform-plugin-') && name.endsWith('.json') && path !== cachePath && path !== readsPath) rmSync(path, { force: true });
+      }
     }
   },
 ];
