@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { nxChildEnvironment } from '@platform/config';
-import { ExternalError, listStacks } from '@platform/workspace';
+import { ExternalError, listStacks, runInBackground } from '@platform/workspace';
 import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
 
 /** Files whose change alters what the engine does with unchanged output: every stack is affected. */
@@ -56,15 +56,7 @@ function stacksAmong(workspaceRoot: string, projects: string): string[] {
 export async function plainAffectedStacksInBackground(workspaceRoot: string, base: string, head: string): Promise<string[]> {
   if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
   const args = affectedProjectsArgs(base, head);
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('npx', args, { cwd: workspaceRoot, env: nxChildEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-  });
+  const { code, stdout, stderr } = await runInBackground('npx', args, { cwd: workspaceRoot, env: nxChildEnvironment() });
   if (code !== 0) throw new ExternalError(`npx ${args.join(' ')} failed: ${(stderr || stdout).trim()}`);
   return stacksAmong(workspaceRoot, stdout.trim());
 }

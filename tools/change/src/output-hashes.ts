@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { StackSynthReport } from '@platform/synth';
-import { ExternalError } from '@platform/workspace';
+import { ExternalError, runInBackground } from '@platform/workspace';
 
 /** sha256 of every synthesized file, by stack then environment. */
 export type OutputHashes = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -141,15 +141,8 @@ export async function synthesizeAtInBackground(workspaceRoot: string, commit: st
   const base = prepareBaseTree(workspaceRoot, commit, stacks);
   if (!base) return { hashes: new Map(), files: new Map() };
   try {
-    const { status, output } = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, base.command, { cwd: base.tree, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-      child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ status: code, output }));
-    });
-    return collectBaseSynth(base, status, output);
+    const run = await runInBackground(process.execPath, base.command, { cwd: base.tree, keepBytes: 20_000 });
+    return collectBaseSynth(base, run.code, `${run.stderr}${run.stdout}`);
   } finally {
     rmSync(base.tree, { recursive: true, force: true });
   }

@@ -3,5 +3,6 @@ export * from './exit-codes';
 export * from './markdown';
 export * from './run-graph';
 export * from './run-id';
+export * from './run-in-background';
 export * from './stack-order';
 export * from './stacks';

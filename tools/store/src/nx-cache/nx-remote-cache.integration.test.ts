@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { copyWorkspace, readTree, removeWorkspaceCopy } from '@platform/testing';
+import { runInBackground } from '@platform/workspace';
 import { LocalDirectoryStore } from '../local-directory-store';
 import { NX_CACHE_PREFIX } from './entries';
 import { startNxCacheServer, type RunningNxCacheServer } from './server';
@@ -18,14 +18,7 @@ const TOKEN = 'ci-runner-token';
  */
 function synthThroughNx(clone: string, server: RunningNxCacheServer, token = TOKEN): Promise<{ code: number | null; output: string }> {
   const env = { ...nxChildEnvironment(), NX_SELF_HOSTED_REMOTE_CACHE_SERVER: server.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token };
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['nx', 'run', 'network:synth', '--outputStyle=static'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
+  return runInBackground('npx', ['nx', 'run', 'network:synth', '--outputStyle=static'], { cwd: clone, env }).then((run) => ({ code: run.code, output: `${run.stdout}${run.stderr}` }));
 }
 
 describe('Nx with the remote cache server, in two clones', () => {

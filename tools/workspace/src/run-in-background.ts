@@ -1,0 +1,26 @@
+import { spawn, type SpawnOptions } from 'node:child_process';
+
+export interface BackgroundRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command to its end without holding this process (unlike spawnSync), so that it can do
+ * other work meanwhile, or answer the command itself (a server in this process). Each stream
+ * keeps its last `keepBytes` characters.
+ */
+export function runInBackground(command: string, args: readonly string[], options: Omit<SpawnOptions, 'stdio'> & { readonly keepBytes?: number } = {}): Promise<BackgroundRun> {
+  const keep = options.keepBytes ?? 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-keep)));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-keep)));
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
