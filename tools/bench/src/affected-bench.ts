@@ -90,6 +90,7 @@ export async function runAffectedBenchmark(options: AffectedBenchOptions): Promi
     if (options.ci) {
       const targets = 'lint,typecheck,test,synth';
       const one = timed(small, 'npx', ['nx', 'affected', '-t', targets, '--base=HEAD~1', '--head=HEAD', '--skip-nx-cache', '--exclude=tag:type:tool', '--outputStyle=static']);
+      const own = timed(small, 'npx', ['nx', 'run-many', '-t', targets, '-p', 'bootstrap', '--skip-nx-cache', '--outputStyle=static']);
       const full = timed(small, 'npx', ['nx', 'run-many', '-t', targets, '--skip-nx-cache', '--exclude=tag:type:tool', '--outputStyle=static']);
       options.log('');
       options.log(
@@ -97,10 +98,13 @@ export async function runAffectedBenchmark(options: AffectedBenchOptions): Promi
           ['CI run (lint, typecheck, test, synth; stacks and libraries, no cache)', 'Wall time (s)'],
           [
             ['one stack setting changed (nx affected)', one.toFixed(1)],
+            ["that stack's own tasks (nx run-many -p bootstrap)", own.toFixed(1)],
             ['everything (nx run-many)', full.toFixed(1)],
           ],
         ),
       );
+      options.log('');
+      options.log(goalTable([{ measure: "one-stack pull request / that stack's own tasks", figure: `${one.toFixed(1)} s / ${own.toFixed(1)} s`, goal: '<= 1.5x', ratio: one / own / 1.5 }]));
     }
   } finally {
     removeWorkspaceCopy(small);
