@@ -1,6 +1,7 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { EnvironmentConfig, StateConfig } from '@platform/config';
 import { s3StateKey } from '@platform/core';
+import { awsS3 } from '@platform/engine';
 import { GcsStore, S3Store } from '@platform/store';
 import { runtimeGcsStoreFromEnv, runtimeStoreFromEnv } from '@platform/deploy';
 
@@ -65,7 +66,7 @@ interface Credentials {
 }
 
 function stateClient(region: string, endpoint: string | undefined, credentials: Credentials | undefined): S3Client {
-  return new S3Client({
+  return new (awsS3().S3Client)({
     region,
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
     ...(credentials === undefined ? {} : { credentials }),

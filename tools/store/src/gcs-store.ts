@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyStrategy, Storage, type Bucket, type File, type GetFilesResponse } from '@google-cloud/storage';
+import type * as GoogleCloudStorage from '@google-cloud/storage';
+import type { Bucket, File, GetFilesResponse, Storage } from '@google-cloud/storage';
 import { assertValidPrefix, compareKeys } from './keys';
 import { assertValidKey, type ObjectStore } from './object-store';
-import { ExternalError, UsageError } from '@platform/workspace';
+import { ExternalError, loadOnFirstUse, UsageError } from '@platform/workspace';
+
+/** The Cloud Storage client library, loaded by the first command that talks to GCS. */
+const googleCloudStorage = loadOnFirstUse<typeof GoogleCloudStorage>('@google-cloud/storage');
 
 export interface GcsStoreOptions {
   readonly bucket: string;
@@ -92,7 +96,8 @@ export class GcsStore implements ObjectStore {
     this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     const maxRetryDelay = options.maxRetryDelay ?? DEFAULT_MAX_RETRY_DELAY_S;
-    this.client = new Storage({
+    const { IdempotencyStrategy, Storage: StorageClient } = googleCloudStorage();
+    this.client = new StorageClient({
       // Always explicit: the library would otherwise take STORAGE_EMULATOR_HOST from process.env
       // by itself, whatever environment the caller passed to the factory.
       apiEndpoint,

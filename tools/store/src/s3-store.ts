@@ -1,14 +1,11 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type ListObjectsV2CommandOutput,
-} from '@aws-sdk/client-s3';
+import type * as AwsS3 from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { assertValidPrefix, compareKeys } from './keys';
 import { assertValidKey, type ObjectStore } from './object-store';
-import { ExternalError, UsageError } from '@platform/workspace';
+import { ExternalError, loadOnFirstUse, UsageError } from '@platform/workspace';
+
+/** The AWS SDK's S3 client package, loaded by the first command that talks to S3. */
+const awsS3 = loadOnFirstUse<typeof AwsS3>('@aws-sdk/client-s3');
 
 export interface S3StoreOptions {
   /** The client to send requests with; the store never reconfigures it. */
@@ -70,7 +67,7 @@ export class S3Store implements ObjectStore {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.client.send(new PutObjectCommand(input));
+        await this.client.send(new (awsS3().PutObjectCommand)(input));
         return { written: true };
       } catch (error) {
         if (!options.ifAbsent) throw this.describe('put', key, error);
@@ -90,7 +87,7 @@ export class S3Store implements ObjectStore {
   async get(key: string): Promise<Uint8Array | undefined> {
     const Key = this.objectKey(key);
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      const object = await this.client.send(new (awsS3().GetObjectCommand)({ Bucket: this.bucket, Key }));
       return object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
     } catch (error) {
       // Any 404 but a missing bucket: a misconfigured bucket must not read as an empty store.
@@ -108,7 +105,7 @@ export class S3Store implements ObjectStore {
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: root + prefix, ...(ContinuationToken ? { ContinuationToken } : {}) }),
+          new (awsS3().ListObjectsV2Command)({ Bucket: this.bucket, Prefix: root + prefix, ...(ContinuationToken ? { ContinuationToken } : {}) }),
         );
       } catch (error) {
         throw new ExternalError(`cannot list '${prefix}' in ${this.location}: ${message(error)}`, { cause: error });
@@ -126,7 +123,7 @@ export class S3Store implements ObjectStore {
   async delete(key: string): Promise<void> {
     const Key = this.objectKey(key);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+      await this.client.send(new (awsS3().DeleteObjectCommand)({ Bucket: this.bucket, Key }));
     } catch (error) {
       throw this.describe('delete', key, error);
     }
@@ -176,7 +173,7 @@ export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
   const accessKeyId = nonEmpty(env['AWS_ACCESS_KEY_ID']);
   const secretAccessKey = nonEmpty(env['AWS_SECRET_ACCESS_KEY']);
   const sessionToken = nonEmpty(env['AWS_SESSION_TOKEN']);
-  return new S3Client({
+  return new (awsS3().S3Client)({
     region: nonEmpty(env[S3_STORE_ENVIRONMENT.region]) ?? 'us-east-1',
     // Static keys from the environment given (not necessarily this process's); else the SDK's own chain.
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),

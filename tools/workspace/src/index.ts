@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './exit-codes';
+export * from './load-on-first-use';
 export * from './markdown';
 export * from './run-graph';
 export * from './run-id';

@@ -1,4 +1,3 @@
-import { generate } from 'selfsigned';
 
 export interface LoopbackTls {
   /** The CA certificate (PEM) a client trusts, e.g. through SSL_CERT_FILE. */
@@ -10,6 +9,7 @@ export interface LoopbackTls {
 
 /** A fresh certificate authority and a server certificate for 127.0.0.1 it signed, valid for a day. */
 export async function loopbackTls(): Promise<LoopbackTls> {
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 86_400_000);
   const ca = await generate([{ name: 'commonName', value: 'platform test CA' }], {

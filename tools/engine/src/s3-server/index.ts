@@ -12,5 +12,5 @@ export {
   validateS3ServerOptions,
 } from './server';
 export { pickFreePort } from './free-port';
-export { s3ClientFor, type S3Connection } from './s3-client';
+export { awsS3, s3ClientFor, type S3Connection } from './s3-client';
 export { startStateServer, type StateServerSession } from './state-server';

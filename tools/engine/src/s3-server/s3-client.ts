@@ -1,4 +1,8 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type * as AwsS3 from '@aws-sdk/client-s3';
+import { loadOnFirstUse } from '@platform/workspace';
+
+/** The AWS SDK's S3 client package, loaded by the first command that talks to S3. */
+export const awsS3 = loadOnFirstUse<typeof AwsS3>('@aws-sdk/client-s3');
 
 /** Where an S3 endpoint is and the static keys to sign for it. */
 export interface S3Connection {
@@ -17,8 +21,8 @@ export interface S3Connection {
  * servers without CRC32 support serve plain object calls. versitygw 1.8.0 accepts CRC32 either way.
  * Call `destroy()` when done to close its keep-alive sockets.
  */
-export function s3ClientFor(server: S3Connection): S3Client {
-  return new S3Client({
+export function s3ClientFor(server: S3Connection): AwsS3.S3Client {
+  return new (awsS3().S3Client)({
     endpoint: server.endpoint,
     region: server.region ?? 'us-east-1',
     forcePathStyle: true,

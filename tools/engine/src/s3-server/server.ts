@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CreateBucketCommand, PutBucketVersioningCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { claimDataDir, recordServerPid } from '../data-dir-lock';
 import { describeExit, killOnExit, spawnServerProcess, terminate, waitUntilHealthy, type ServerExit, type ServerProcess } from '../server-process';
 import { pickFreePort } from './free-port';
-import { s3ClientFor, type S3Connection } from './s3-client';
+import { awsS3, s3ClientFor, type S3Connection } from './s3-client';
 import { ExternalError } from '@platform/workspace';
 
 /** The only address the local server ever listens on. */
@@ -142,7 +141,7 @@ function spawnServer(binary: string, port: number, rootDir: string, versionsDir:
 
 /** `HTTP 403 AccessDenied: <message>` for an S3 error reply, the plain message otherwise (e.g. a refused connection). */
 function describeS3Error(error: unknown): string {
-  if (error instanceof S3ServiceException) return `HTTP ${error.$metadata.httpStatusCode ?? '?'} ${error.name}: ${error.message}`;
+  if (error instanceof awsS3().S3ServiceException) return `HTTP ${error.$metadata.httpStatusCode ?? '?'} ${error.name}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -152,16 +151,16 @@ async function createBuckets(server: S3Connection, buckets: readonly string[], v
   try {
     for (const Bucket of buckets) {
       try {
-        await s3.send(new CreateBucketCommand({ Bucket }));
+        await s3.send(new (awsS3().CreateBucketCommand)({ Bucket }));
       } catch (error) {
         // A data dir reused across restarts already holds its buckets, owned by the root key of the
         // run that made them (BucketAlreadyExists when the key changed); the root user may use them all.
-        const existed = error instanceof S3ServiceException && (error.name === 'BucketAlreadyOwnedByYou' || error.name === 'BucketAlreadyExists');
+        const existed = error instanceof awsS3().S3ServiceException && (error.name === 'BucketAlreadyOwnedByYou' || error.name === 'BucketAlreadyExists');
         if (!existed) throw new S3ServerStartError(`creating bucket '${Bucket}' failed: ${describeS3Error(error)}`);
       }
       if (!versioned) continue;
       try {
-        await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+        await s3.send(new (awsS3().PutBucketVersioningCommand)({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
       } catch (error) {
         throw new S3ServerStartError(`turning on versioning for bucket '${Bucket}' failed: ${describeS3Error(error)}`);
       }

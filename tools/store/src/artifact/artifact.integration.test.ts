@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { ensureGcsServer, ensureS3Server, readPinnedVersions, s3ClientFor, startGcsServer, startS3Server, type RunningGcsServer, type RunningS3Server } from '@platform/engine';
-import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
+import { copyWorkspaceAsRepository, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { GcsStore } from '../gcs-store';
 import { LocalDirectoryStore } from '../local-directory-store';
 import type { ObjectStore } from '../object-store';
@@ -53,7 +53,7 @@ let localRoot: string;
 
 beforeAll(async () => {
   copy = copyWorkspaceAsRepository(WORKSPACE, 'artifact');
-  sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth', 'network']);
+  sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth', 'network']);
   artifact = buildArtifact(copy, 'network', '1.2.0', { toolchain: TOOLCHAIN });
   const s3 = await ensureS3Server({ versions: readPinnedVersions(WORKSPACE), log });
   server = await startS3Server({ binary: s3.binary, buckets: ['artifacts'] });
