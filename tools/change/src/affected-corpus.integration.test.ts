@@ -3,7 +3,7 @@ import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, listEnvironments, nxChildEnvironment } from '@platform/config';
-import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
+import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { markdownTable, readStackGraph } from '@platform/workspace';
 import { candidateStacks, changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
 import { blastRadius, renderBlastRadius } from './blast-radius';
@@ -111,7 +111,7 @@ describe('change detection against the ground truth of synthesized-output differ
     kind.change(copy);
     commitAll(copy, kind.name);
     rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
-    spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
+    spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
     const headHashes = readOutputHashes(copy);
     const changed = changedFiles(copy, base, 'HEAD');
     const differences = diffOutputHashes(baseHashes, headHashes);
@@ -134,7 +134,7 @@ describe('change detection against the ground truth of synthesized-output differ
     edit(copy, 'environments/prod/gke-cluster.yaml', 'maxNodes: 20', 'maxNodes: 25');
     commitAll(copy, 'blast');
     rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
-    spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
+    spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
 
     const report = blastRadius(copy, base, 'HEAD', { atBase: baseSynth });
     expect(report.stacks.map((s) => [s.stack, s.environments])).toEqual([
@@ -167,11 +167,11 @@ describe('change detection against the ground truth of synthesized-output differ
   it('reads a deleted stack as removed although its old output is still in dist/stacks', () => {
     sh(copy, 'git', ['checkout', '-q', '-B', 'deleted-stale', base]);
     sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
-    sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth', 'app-service']);
+    sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth', 'app-service']);
     rmSync(join(copy, 'stacks/app-service'), { recursive: true });
     for (const env of listEnvironments(copy)) rmSync(join(copy, `environments/${env}/app-service.yaml`));
     commitAll(copy, 'delete app-service');
-    sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth']);
+    sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth']);
     expect(existsSync(join(copy, 'dist/stacks/app-service/synth.json')), 'a synth of the head leaves it').toBe(true);
     expect(computeAffected(copy, base, 'HEAD').effective).toEqual([{ stack: 'app-service', reason: 'removed', environments: listEnvironments(copy) }]);
   }, 300_000);
@@ -182,7 +182,7 @@ describe('change detection against the ground truth of synthesized-output differ
     edit(copy, 'environments/prod/gke-cluster.yaml', 'maxNodes: 20', 'maxNodes: 25');
     commitAll(copy, 'one setting');
     rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
-    const json = sh(copy, 'npx', ['tsx', 'tools/cli/bin/platform.mts', 'affected', `--base=${base}`, '--json']);
+    const json = sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'affected', `--base=${base}`, '--json']);
     const report = JSON.parse(json) as { plain: string[]; effective: { stack: string; environments: string[] }[] };
     expect(report.effective.map((a) => [a.stack, a.environments])).toEqual([['gke-cluster', ['prod']]]);
     expect(readdirSync(join(copy, 'dist/stacks')).filter((name) => !name.startsWith('.')), 'nothing but the candidates at the head').toEqual(report.plain);

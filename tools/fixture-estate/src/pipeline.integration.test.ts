@@ -9,7 +9,7 @@ import { engineWorkdir } from '@platform/deploy';
 import { startStateServer, type StateServerSession } from '@platform/engine';
 import { readReview, REVIEWED_PLANS_DIR, PR_COMMENT_FILE, type Review } from '@platform/pipeline';
 import { LocalDirectoryStore } from '@platform/store';
-import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
+import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { FIXTURE_ESTATE } from './fixture-release';
 import { trustNewSigningKey, type FixtureSigningKey } from './fixture-signing';
 
@@ -32,7 +32,7 @@ describe('the pipeline from pull request to production', () => {
   let main: string;
 
   function platform(args: readonly string[]) {
-    const result = spawnSync('npx', ['tsx', PLATFORM, '--estate', estate, ...args], { cwd: repository, encoding: 'utf8', env: { ...process.env, ...key.env, PLATFORM_STORE: storeDir } });
+    const result = spawnSync(process.execPath, [...TSX, PLATFORM, '--estate', estate, ...args], { cwd: repository, encoding: 'utf8', env: { ...process.env, ...key.env, PLATFORM_STORE: storeDir } });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
   }
   function git(...args: string[]): string {

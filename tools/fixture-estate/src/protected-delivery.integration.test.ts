@@ -10,7 +10,7 @@ import { engineWorkdir, readReleases } from '@platform/deploy';
 import { startStateServer, type StateServerSession } from '@platform/engine';
 import { blobKey, canonicalJson, LocalDirectoryStore, manifestBytes, manifestKey, sha256Hex, type ObjectStore } from '@platform/store';
 import { runSynth } from '@platform/synth';
-import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
+import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { FIXTURE_ESTATE } from './fixture-release';
 import { retireSigningKey, trustNewSigningKey, type FixtureSigningKey } from './fixture-signing';
 
@@ -34,7 +34,7 @@ describe('protected environments, signed artifacts and durable records', () => {
   let next: FixtureSigningKey;
 
   function platform(args: readonly string[], env: NodeJS.ProcessEnv = key.env) {
-    const result = spawnSync('npx', ['tsx', PLATFORM, '--estate', estate, ...args], { cwd: repository, encoding: 'utf8', env: { ...process.env, ...env, PLATFORM_STORE: storeDir } });
+    const result = spawnSync(process.execPath, [...TSX, PLATFORM, '--estate', estate, ...args], { cwd: repository, encoding: 'utf8', env: { ...process.env, ...env, PLATFORM_STORE: storeDir } });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
   }
   const records = async (environment?: string) => (await listRecords(store, loadTrustedKeys(estate), environment ? { environment } : {})).records;

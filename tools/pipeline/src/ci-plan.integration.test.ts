@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
-import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
+import { copyWorkspaceAsRepository, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { dependencyLayers, readStackGraph } from '@platform/workspace';
 import type { CiShard } from './ci-shards';
 import { readNxTaskGraph } from './nx-task-graph';
@@ -16,7 +16,7 @@ interface PrintedPlan {
 }
 
 function ciPlan(cwd: string, ...args: string[]): PrintedPlan {
-  const result = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'ci-plan', ...args], { cwd, encoding: 'utf8', env: nxChildEnvironment() });
+  const result = spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'ci-plan', ...args], { cwd, encoding: 'utf8', env: nxChildEnvironment() });
   expect(result.status, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as PrintedPlan;
 }

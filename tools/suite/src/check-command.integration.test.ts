@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
-import { copyWorkspace, removeWorkspaceCopy } from '@platform/testing';
+import { copyWorkspace, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { renderSummary, summarize } from './check-command';
 import { markdownTable } from '@platform/workspace';
 
@@ -20,7 +20,7 @@ describe('check summary', () => {
   const stacks = ['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security'];
   beforeAll(() => {
     copy = copyWorkspace(WORKSPACE, undefined, 'check');
-    const synth = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
+    const synth = spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
     expect(synth.status, synth.stdout + synth.stderr).toBe(0);
     for (const stack of stacks) writeVitestReport(copy, `stacks/${stack}`, 5, 0);
   }, 120_000);

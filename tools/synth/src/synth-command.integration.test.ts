@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, listEnvironments } from '@platform/config';
-import { copyWorkspace, readTree, removeWorkspaceCopy } from '@platform/testing';
+import { copyWorkspace, readTree, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { listStacks } from '@platform/workspace';
 import { synthesizeInParallel } from './synth-in-parallel';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 
 function platform(cwd: string, ...args: string[]) {
-  const result = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const result = spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, listEnvironments } from '@platform/config';
+import { TSX } from '@platform/testing';
 import { listStacks } from '@platform/workspace';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 
 function platform(...args: string[]) {
-  const result = spawnSync('npx', ['tsx', 'tools/cli/bin/platform.mts', ...args], { cwd: WORKSPACE, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', ...args], { cwd: WORKSPACE, encoding: 'utf8' });
   return { code: result.status, stderr: result.stderr };
 }
 
