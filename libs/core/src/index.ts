@@ -1,6 +1,7 @@
 export { PlatformStack, REQUIRED_LABELS, type PlatformStackProps } from './platform-stack';
 export { defineStack, type StackDefinition } from './stack-definition';
 export { configureStateBackend, remoteStateOf, s3StateKey, STATE_ENDPOINT_VARIABLE } from './state-backend';
+export { OLDEST_SUPPORTED_ENGINE } from './engine-version-checks';
 export { PolicyViolationError, synthesizeStack, type SynthesizedStack } from './synthesize';
 export {
   declaredUpstream,

@@ -1,4 +1,5 @@
-import { Testing } from 'cdktf';
+import { createRequire } from 'node:module';
+import { DataResource, Testing } from 'cdktf';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import type { EnvironmentConfig } from '@platform/config';
 import { defineContract, networkContract, output } from '@platform/contracts';
@@ -7,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PlatformStack } from './platform-stack';
 import { defineStack } from './stack-definition';
+import { OLDEST_SUPPORTED_ENGINE } from './engine-version-checks';
 import { PolicyViolationError, synthesizeStack } from './synthesize';
 
 const gcsEnv: EnvironmentConfig = {
@@ -171,6 +173,41 @@ describe('synthesizeStack', () => {
     const rules = (error as PolicyViolationError).violations.map((v) => v.rule).sort();
     expect(rules).toEqual(['cmek-required', 'no-public-buckets', 'no-public-buckets']);
     expect((error as PolicyViolationError).violations[0]!.address).toMatch(/^google_storage_bucket\.bucket$/);
+  });
+
+  describe("cdktf's engine version checks", () => {
+    const { ValidateTerraformVersion } = createRequire(import.meta.url)('cdktf/lib/validations/validate-terraform-version') as {
+      ValidateTerraformVersion: new (constraint: string) => { validate(): string[] };
+    };
+    const withData = (constraint?: string) =>
+      defineStack({
+        ...site,
+        cloud: 'none',
+        build(stack) {
+          new DataResource(stack, 'marker', { input: { value: 'x' } });
+          if (constraint) stack.node.addValidation(new ValidateTerraformVersion(constraint));
+        },
+      });
+    const withoutTerraformOnPath = <T>(run: () => T): T => {
+      const path = process.env.PATH;
+      process.env.PATH = '/nonexistent';
+      try {
+        return run();
+      } finally {
+        process.env.PATH = path;
+      }
+    };
+
+    it('synthesizes terraform_data on a machine with no terraform on PATH', () => {
+      const result = withoutTerraformOnPath(() => synthesizeStack(withData(), gcsEnv, { public: false }));
+      expect(result.resourceCount).toBe(1);
+    });
+
+    it('still refuses a construct that needs a newer engine than the oldest the platform supports', () => {
+      expect(OLDEST_SUPPORTED_ENGINE).toBe('1.7.0');
+      expect(() => withoutTerraformOnPath(() => synthesizeStack(withData('>=1.8'), gcsEnv, { public: false }))).toThrow(/version 1\.7\.0 is lower than the required version >=1\.8/);
+      expect(withoutTerraformOnPath(() => synthesizeStack(withData('>=1.5'), gcsEnv, { public: false })).resourceCount).toBe(1);
+    });
   });
 
   it('returns the JSON cdktf writes, with sorted keys and the resource count', () => {

@@ -5,6 +5,7 @@ import { App } from 'cdktf';
 import type { z } from 'zod';
 import type { EnvironmentConfig } from '@platform/config';
 import { evaluatePolicy, type Violation } from '@platform/security';
+import { answerEngineVersionChecks } from './engine-version-checks';
 import { PlatformStack } from './platform-stack';
 import type { StackDefinition } from './stack-definition';
 
@@ -46,6 +47,7 @@ export function synthesizeStack<S extends z.ZodType>(
   environment: EnvironmentConfig,
   settings: z.output<S>,
 ): SynthesizedStack {
+  answerEngineVersionChecks();
   const outdir = mkdtempSync(join(tmpdir(), `synth-${definition.name}-`));
   try {
     const app = new App({ outdir, stackTraces: false });
