@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, listEnvironments, nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { markdownTable, readStackGraph } from '@platform/workspace';
-import { candidateStacks, changedFiles, computeAffected, narrowAffected, plainAffectedStacks } from './effective-affected';
+import { candidateStacks, changedFiles, computeAffected, narrowAffected, plainAffectedStacks, scopeChange } from './effective-affected';
 import { blastRadius, renderBlastRadius } from './blast-radius';
-import { diffOutputHashes, readOutputHashes, synthesizeAt, type OutputHashes } from './output-hashes';
+import { diffOutputHashes, readOutputHashes, synthesizeAt, type BaseSynth, type OutputHashes } from './output-hashes';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const ALL = ['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security'];
@@ -74,13 +74,19 @@ describe('change detection against the ground truth of synthesized-output differ
   let copy: string;
   let base: string;
   let baseHashes: OutputHashes;
-  let baseSynth: ReturnType<typeof synthesizeAt>;
+  let baseSynth: BaseSynth;
   const results: { name: string; truth: string[]; plain: string[]; narrowed: string[] }[] = [];
 
-  beforeAll(() => {
+  /** `platform affected`'s steps, on the checkout as it is: the scope, then the base's candidates. */
+  async function affectedNow() {
+    const scope = await scopeChange(copy, base, 'HEAD');
+    return computeAffected(copy, base, 'HEAD', scope, await synthesizeAt(copy, base, scope.candidates));
+  }
+
+  beforeAll(async () => {
     copy = copyWorkspaceAsRepository(WORKSPACE, 'affected');
     base = sh(copy, 'git', ['rev-parse', 'HEAD']);
-    baseSynth = synthesizeAt(copy, base);
+    baseSynth = await synthesizeAt(copy, base);
     baseHashes = baseSynth.hashes;
   }, 300_000);
 
@@ -105,7 +111,7 @@ describe('change detection against the ground truth of synthesized-output differ
     removeWorkspaceCopy(copy);
   });
 
-  it.each(CORPUS.map((kind) => [kind.name, kind] as const))('%s', (_name, kind) => {
+  it.each(CORPUS.map((kind) => [kind.name, kind] as const))('%s', async (_name, kind) => {
     sh(copy, 'git', ['checkout', '-q', '-B', 'change', base]);
     sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
     kind.change(copy);
@@ -118,7 +124,7 @@ describe('change detection against the ground truth of synthesized-output differ
     const engineChanged = changed.includes('tools/engine/versions.json');
     const truth = [...new Set([...differences.map((d) => d.stack), ...(engineChanged ? [...headHashes.keys()] : [])])].sort();
     const narrowed = narrowAffected(differences, changed, headHashes).map((a) => a.stack);
-    const plain = plainAffectedStacks(copy, base, 'HEAD');
+    const plain = await plainAffectedStacks(copy, base, 'HEAD');
     results.push({ name: kind.name, truth, plain, narrowed });
 
     expect(truth, 'the expected set is the ground truth').toEqual([...kind.expected].sort());
@@ -127,7 +133,7 @@ describe('change detection against the ground truth of synthesized-output differ
     expect(score(candidateStacks(copy, base, plain), truth).recall, 'candidates recall').toBe(1);
   }, 120_000);
 
-  it('reports the blast radius: resources and attributes per environment, consumers, apply order and a graph', () => {
+  it('reports the blast radius: resources and attributes per environment, consumers, apply order and a graph', async () => {
     sh(copy, 'git', ['checkout', '-q', '-B', 'blast', base]);
     sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
     edit(copy, 'libs/networking/src/firewall-baseline.ts', 'DENY_ALL_PRIORITY = 65534', 'DENY_ALL_PRIORITY = 65533');
@@ -136,7 +142,7 @@ describe('change detection against the ground truth of synthesized-output differ
     rmSync(join(copy, 'dist/stacks'), { recursive: true, force: true });
     spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
 
-    const report = blastRadius(copy, base, 'HEAD', { atBase: baseSynth });
+    const report = blastRadius(copy, base, 'HEAD', { scope: await scopeChange(copy, base, 'HEAD'), atBase: baseSynth });
     expect(report.stacks.map((s) => [s.stack, s.environments])).toEqual([
       ['gke-cluster', ['prod']],
       ['network', ['dev', 'drill', 'prod', 'staging']],
@@ -156,15 +162,15 @@ describe('change detection against the ground truth of synthesized-output differ
     expect(markdown).toMatch(/```mermaid\nflowchart LR[^]*network --> gke_cluster[^]*class gke_cluster,network changed/);
   }, 300_000);
 
-  it('computes the same narrowed set end to end, synthesizing the base in a temporary tree', () => {
-    const report = computeAffected(copy, base, 'HEAD');
+  it('computes the same narrowed set end to end, synthesizing the base in a temporary tree', async () => {
+    const report = await affectedNow();
     expect(report.effective.map((a) => [a.stack, a.reason, a.environments])).toEqual([
       ['gke-cluster', 'output changed', ['prod']],
       ['network', 'output changed', ['dev', 'drill', 'prod', 'staging']],
     ]);
   }, 300_000);
 
-  it('reads a deleted stack as removed although its old output is still in dist/stacks', () => {
+  it('reads a deleted stack as removed although its old output is still in dist/stacks', async () => {
     sh(copy, 'git', ['checkout', '-q', '-B', 'deleted-stale', base]);
     sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
     sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth', 'app-service']);
@@ -173,7 +179,7 @@ describe('change detection against the ground truth of synthesized-output differ
     commitAll(copy, 'delete app-service');
     sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth']);
     expect(existsSync(join(copy, 'dist/stacks/app-service/synth.json')), 'a synth of the head leaves it').toBe(true);
-    expect(computeAffected(copy, base, 'HEAD').effective).toEqual([{ stack: 'app-service', reason: 'removed', environments: listEnvironments(copy) }]);
+    expect((await affectedNow()).effective).toEqual([{ stack: 'app-service', reason: 'removed', environments: listEnvironments(copy) }]);
   }, 300_000);
 
   it('platform affected synthesizes only the stacks whose output can differ, at the head as at the base', () => {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dependencyLayers, markdownTable, readStackGraph } from '@platform/workspace';
-import { narrowAffected, scopeChange, type AffectedStack, type ChangeScope } from './effective-affected';
-import { diffOutputHashes, onlyStacks, readOutputHashes, readSynthesizedFiles, synthesizeAt, type SynthesizedFiles } from './output-hashes';
+import { narrowAffected, type AffectedStack, type ChangeScope } from './effective-affected';
+import { diffOutputHashes, onlyStacks, readOutputHashes, readSynthesizedFiles, type BaseSynth, type SynthesizedFiles } from './output-hashes';
 import { diffResources, type ResourceChange } from './resource-diff';
 
 /** What the engine's saved plan of a stack in an environment would do (from plan.json). */
@@ -66,20 +66,19 @@ function consumersOf(graph: ReadonlyMap<string, readonly string[]>, stack: strin
 }
 
 export interface BlastRadiusInputs {
-  /** What the change reaches, when the caller has it already (one `nx affected` call, not two). */
-  readonly scope?: ChangeScope;
-  /** The base's synthesized candidates, when the caller has them already. */
-  readonly atBase?: ReturnType<typeof synthesizeAt>;
+  /** What the change reaches (`scopeChange`). */
+  readonly scope: ChangeScope;
+  /** The base's synthesized candidates (`synthesizeAt` of the scope's candidates). */
+  readonly atBase: BaseSynth;
 }
 
 /**
  * The blast radius of base..head, from synthesized output alone (no engine, no cloud). The head
  * must be checked out with its candidate stacks synthesized.
  */
-export function blastRadius(workspaceRoot: string, base: string, head: string, inputs: BlastRadiusInputs = {}): BlastRadius {
-  const scope = inputs.scope ?? scopeChange(workspaceRoot, base, head);
+export function blastRadius(workspaceRoot: string, base: string, head: string, inputs: BlastRadiusInputs): BlastRadius {
+  const { scope, atBase } = inputs;
   const { changedFiles: changed, plain: plainAffected, candidates } = scope;
-  const atBase = inputs.atBase ?? synthesizeAt(workspaceRoot, base, candidates);
   const headHashes = readOutputHashes(workspaceRoot, scope.candidatesAtHead);
   const headFiles: SynthesizedFiles = readSynthesizedFiles(workspaceRoot, scope.candidatesAtHead);
   const affected = narrowAffected(diffOutputHashes(onlyStacks(atBase.hashes, candidates), headHashes), changed, headHashes);

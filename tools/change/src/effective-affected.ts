@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { nxChildEnvironment } from '@platform/config';
 import { ExternalError, listStacks, runInBackground } from '@platform/workspace';
-import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, synthesizeAt, type OutputDifference, type OutputHashes } from './output-hashes';
+import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, type BaseSynth, type OutputDifference, type OutputHashes } from './output-hashes';
 
 /** Files whose change alters what the engine does with unchanged output: every stack is affected. */
 export const ENGINE_FILES = ['tools/engine/versions.json'];
@@ -40,25 +40,14 @@ export function changedFiles(workspaceRoot: string, base: string, head: string):
  * Nx workspace (`--estate`, e.g. the fixture estate) has no projects in its graph: every one of
  * its stacks is a candidate, and the synthesized output tells which changed.
  */
-export function plainAffectedStacks(workspaceRoot: string, base: string, head: string): string[] {
+export async function plainAffectedStacks(workspaceRoot: string, base: string, head: string): Promise<string[]> {
   if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
-  return stacksAmong(workspaceRoot, run(workspaceRoot, 'npx', affectedProjectsArgs(base, head)));
-}
-
-const affectedProjectsArgs = (base: string, head: string) => ['nx', 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`];
-
-function stacksAmong(workspaceRoot: string, projects: string): string[] {
-  const stacks = new Set(listStacks(workspaceRoot));
-  return projects.split('\n').filter((name) => stacks.has(name)).sort();
-}
-
-/** `plainAffectedStacks` without holding this process: it can load the synth code meanwhile. */
-export async function plainAffectedStacksInBackground(workspaceRoot: string, base: string, head: string): Promise<string[]> {
-  if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
-  const args = affectedProjectsArgs(base, head);
+  // In a child process this one does not wait on: it can load the synth code meanwhile.
+  const args = ['nx', 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`];
   const { code, stdout, stderr } = await runInBackground('npx', args, { cwd: workspaceRoot, env: nxChildEnvironment() });
   if (code !== 0) throw new ExternalError(`npx ${args.join(' ')} failed: ${(stderr || stdout).trim()}`);
-  return stacksAmong(workspaceRoot, stdout.trim());
+  const stacks = new Set(listStacks(workspaceRoot));
+  return stdout.trim().split('\n').filter((name) => stacks.has(name)).sort();
 }
 
 /** Narrows to the stacks whose output differs, plus every stack when the engine or providers changed. */
@@ -89,17 +78,12 @@ export interface ChangeScope {
   readonly candidatesAtHead: readonly string[];
 }
 
-/** The files and stacks a change reaches, from git and the project graph: one `nx affected` call. */
-export function scopeChange(workspaceRoot: string, base: string, head = 'HEAD'): ChangeScope {
-  return scopeOf(workspaceRoot, base, head, plainAffectedStacks(workspaceRoot, base, head));
-}
-
-/** `scopeChange`, with `nx affected` in a child process this one does not wait on. */
-export async function scopeChangeInBackground(workspaceRoot: string, base: string, head = 'HEAD'): Promise<ChangeScope> {
-  return scopeOf(workspaceRoot, base, head, await plainAffectedStacksInBackground(workspaceRoot, base, head));
-}
-
-function scopeOf(workspaceRoot: string, base: string, head: string, plain: string[]): ChangeScope {
+/**
+ * The files and stacks a change reaches, from git and the project graph: one `nx affected` call,
+ * in a child process this one does not wait on.
+ */
+export async function scopeChange(workspaceRoot: string, base: string, head = 'HEAD'): Promise<ChangeScope> {
+  const plain = await plainAffectedStacks(workspaceRoot, base, head);
   const candidates = candidateStacks(workspaceRoot, base, plain);
   const present = new Set(listStacks(workspaceRoot));
   return { base, head, changedFiles: changedFiles(workspaceRoot, base, head), plain, candidates, candidatesAtHead: candidates.filter((stack) => present.has(stack)) };
@@ -111,13 +95,7 @@ function scopeOf(workspaceRoot: string, base: string, head: string, plain: strin
  * and its candidates synthesized (dist/stacks) already; the base's candidates are synthesized
  * in a temporary tree. A removed stack's output left in dist/stacks is never read as the head's.
  */
-export function computeAffected(
-  workspaceRoot: string,
-  base: string,
-  head = 'HEAD',
-  scope = scopeChange(workspaceRoot, base, head),
-  atBase: Pick<ReturnType<typeof synthesizeAt>, 'hashes'> = synthesizeAt(workspaceRoot, base, scope.candidates),
-): AffectedReport {
+export function computeAffected(workspaceRoot: string, base: string, head: string, scope: ChangeScope, atBase: Pick<BaseSynth, 'hashes'>): AffectedReport {
   const headHashes = readOutputHashes(workspaceRoot, scope.candidatesAtHead);
   const differences = diffOutputHashes(onlyStacks(atBase.hashes, scope.candidates), headHashes);
   return { base, head, changedFiles: scope.changedFiles, plain: scope.plain, effective: narrowAffected(differences, scope.changedFiles, headHashes) };

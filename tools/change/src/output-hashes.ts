@@ -108,7 +108,11 @@ function prepareBaseTree(workspaceRoot: string, commit: string, stacks: readonly
   return { tree, estate, sha, command: ['--import', 'tsx', 'tools/cli/bin/platform.mts', '--estate', estate, 'synth', ...wanted] };
 }
 
-type BaseSynth = { hashes: OutputHashes; files: SynthesizedFiles };
+/** A base commit's synthesized stacks: output hashes and files. */
+export interface BaseSynth {
+  readonly hashes: OutputHashes;
+  readonly files: SynthesizedFiles;
+}
 
 /** What the synth in the tree left; a stack that failed to synthesize there has no hash, so every environment counts as changed. */
 function collectBaseSynth(base: BaseTree, status: number | null, output: string): BaseSynth {
@@ -120,24 +124,13 @@ function collectBaseSynth(base: BaseTree, status: number | null, output: string)
 
 /**
  * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there)
- * and returns the output hashes and files. The commit's files go into a temporary folder that
- * shares this checkout's node_modules, without the folders of the stacks it does not
+ * and returns the output hashes and files. The synth runs in a child process this one does not
+ * wait on (the head can synthesize meanwhile), in a temporary folder with the commit's files
+ * that shares this checkout's node_modules, without the folders of the stacks it does not
  * synthesize (a thousand-stack repository exports what a handful need). Nothing in the
  * checkout changes.
  */
-export function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[]): BaseSynth {
-  const base = prepareBaseTree(workspaceRoot, commit, stacks);
-  if (!base) return { hashes: new Map(), files: new Map() };
-  try {
-    const synth = spawnSync(process.execPath, base.command, { cwd: base.tree, encoding: 'utf8' });
-    return collectBaseSynth(base, synth.status, `${synth.stderr}${synth.stdout}`);
-  } finally {
-    rmSync(base.tree, { recursive: true, force: true });
-  }
-}
-
-/** `synthesizeAt` in a child process this one does not wait on: the head can synthesize meanwhile. */
-export async function synthesizeAtInBackground(workspaceRoot: string, commit: string, stacks?: readonly string[]): Promise<BaseSynth> {
+export async function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[]): Promise<BaseSynth> {
   const base = prepareBaseTree(workspaceRoot, commit, stacks);
   if (!base) return { hashes: new Map(), files: new Map() };
   try {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { blastRadius, scopeChange, stacksAt, synthesizeAt, type BlastRadius } from '@platform/change';
+import { blastRadius, scopeChange, stacksAt, synthesizeAt, type BaseSynth, type BlastRadius, type ChangeScope } from '@platform/change';
 import { listEnvironments, loadEnvironment } from '@platform/config';
 import { engineWorkdir, openStackEngine, PLAN_FILE, PLAN_JSON_FILE, planEnvironment, savePlanJson, type ReleasedStack } from '@platform/deploy';
 import type { EngineRunner, StateIdentity } from '@platform/engine';
@@ -23,6 +23,12 @@ export interface PlanChangeOptions {
   readonly offline: boolean;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
+  /**
+   * What the change reaches and the base's synthesized candidates, when the caller started them
+   * already (beside the head's synth); else they are worked out here.
+   */
+  readonly scope?: Promise<ChangeScope>;
+  readonly atBase?: Promise<BaseSynth>;
 }
 
 export interface PlanChangeResult {
@@ -121,11 +127,13 @@ export async function planChange(options: PlanChangeOptions): Promise<PlanChange
   const review: Review = { schemaVersion: 1, base, head, createdAt: now().toISOString(), plans: [], refusals: liveConsumersOfDeleted(graph, deleted) };
   if (review.refusals.length > 0) {
     for (const refusal of review.refusals) log(`refused: ${refusal.reason}`);
+    // Nothing started for this change outlives it.
+    await Promise.allSettled([options.scope, options.atBase]);
     return { review, reviewFile: writeReview(dir, review) };
   }
 
-  const scope = scopeChange(workspaceRoot, base, head);
-  const atBase = synthesizeAt(workspaceRoot, base, scope.candidates);
+  const scope = await (options.scope ?? scopeChange(workspaceRoot, base, head));
+  const atBase = await (options.atBase ?? synthesizeAt(workspaceRoot, base, scope.candidates));
   const report = blastRadius(workspaceRoot, base, head, { scope, atBase });
   const plans: ReviewedPlan[] = [];
 

@@ -24,3 +24,12 @@ export function runInBackground(command: string, args: readonly string[], option
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/**
+ * A promise that is awaited only after other work: a failure meanwhile is reported where it is
+ * awaited, not as an unhandled rejection that ends the process first.
+ */
+export function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

@@ -9,13 +9,13 @@ export function registerAffected(program: Command): void {
     .option('--head <ref>', 'head commit (must be checked out)', 'HEAD')
     .option('--json', 'print JSON instead of Markdown')
     .action(async (options: { base: string; head: string; json?: boolean }) => {
-      const { computeAffected, synthesizeAtInBackground } = await import('@platform/change');
-      const { findEstateRoot, markdownTable } = await import('@platform/workspace');
+      const { computeAffected, synthesizeAt } = await import('@platform/change');
+      const { awaitedLater, findEstateRoot, markdownTable } = await import('@platform/workspace');
       const workspaceRoot = findEstateRoot();
       // Only the stacks whose output can differ are synthesized, at the head and at the base, at once.
       const scope = await scopeOfChange(workspaceRoot, options.base, options.head);
-      const atBase = synthesizeAtInBackground(workspaceRoot, options.base, scope.candidates);
-      await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing affected stacks');
+      const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scope.candidates));
+      await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing affected stacks', atBase);
       const report = computeAffected(workspaceRoot, options.base, options.head, scope, await atBase);
       if (options.json) {
         console.log(JSON.stringify(report, null, 2));

@@ -11,12 +11,12 @@ export function registerBlastRadius(program: Command): void {
     .action(async (options: { base: string; head: string; json?: boolean }) => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join } = await import('node:path');
-      const { blastRadius, renderBlastRadius, synthesizeAtInBackground } = await import('@platform/change');
-      const { findEstateRoot, readStackGraph } = await import('@platform/workspace');
+      const { blastRadius, renderBlastRadius, synthesizeAt } = await import('@platform/change');
+      const { awaitedLater, findEstateRoot, readStackGraph } = await import('@platform/workspace');
       const workspaceRoot = findEstateRoot();
       const scope = await scopeOfChange(workspaceRoot, options.base, options.head);
-      const atBase = synthesizeAtInBackground(workspaceRoot, options.base, scope.candidates);
-      await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing the blast radius');
+      const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scope.candidates));
+      await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing the blast radius', atBase);
       const report = blastRadius(workspaceRoot, options.base, options.head, { scope, atBase: await atBase });
       const markdown = renderBlastRadius(report, readStackGraph(workspaceRoot));
       const dir = join(workspaceRoot, 'dist/reports');

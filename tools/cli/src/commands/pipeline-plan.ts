@@ -18,19 +18,21 @@ export function registerPipelinePlan(pipeline: Command): void {
     .action(async (options: { base: string; head: string; env?: string[]; offline?: boolean; out?: string }) => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join, relative, resolve } = await import('node:path');
-      const [{ synthesizeInParallel }, { planChange, renderPullRequestComment, REVIEWED_PLANS_DIR, PR_COMMENT_FILE }, { findEstateRoot, readStackGraph, UsageError }] = await Promise.all([
-        import('@platform/synth'),
-        import('@platform/pipeline'),
-        import('@platform/workspace'),
-      ]);
+      const [{ scopeChange, synthesizeAt }, { synthesizeInParallel }, { planChange, renderPullRequestComment, REVIEWED_PLANS_DIR, PR_COMMENT_FILE }, { awaitedLater, findEstateRoot, readStackGraph, UsageError }] =
+        await Promise.all([import('@platform/change'), import('@platform/synth'), import('@platform/pipeline'), import('@platform/workspace')]);
       const root = findEstateRoot();
       const dir = options.out ? resolve(options.out) : join(root, REVIEWED_PLANS_DIR);
       mkdirSync(dir, { recursive: true });
       const comment = join(dir, PR_COMMENT_FILE);
-      // Every stack: an offline plan of an environment plans it whole, upstream outputs included.
+      // What the change reaches (nx affected) and the base's candidates are worked out in child
+      // processes while this one synthesizes every stack of the head (an offline plan of an
+      // environment plans it whole, upstream outputs included).
+      const scope = awaitedLater(scopeChange(root, options.base, options.head));
+      const atBase = awaitedLater(scope.then((s) => synthesizeAt(root, options.base, s.candidates)));
       const outcomes = await synthesizeInParallel({ workspaceRoot: root, stacks: [], log: (line) => console.error(line) });
       const failed = outcomes.filter((o) => !o.ok);
       if (failed.length > 0) {
+        await Promise.allSettled([scope, atBase]);
         const lines = failed.flatMap((o) => (o.ok ? [] : o.failures.map((f) => `- ${o.stack}: ${f.message.split('\n').join(' ')}`)));
         writeFileSync(comment, `## Plans of this change\n\n### Synth or guardrails failed: nothing was planned\n\n${lines.join('\n')}\n`);
         throw new UsageError(`synth of the head failed (guardrails or code): ${failed.map((o) => o.stack).join(', ')}; see ${relative(process.cwd(), comment)}`);
@@ -41,6 +43,8 @@ export function registerPipelinePlan(pipeline: Command): void {
         head: options.head,
         dir,
         offline: options.offline === true,
+        scope,
+        atBase,
         ...(options.env ? { environments: options.env } : {}),
         log: (line) => console.error(line),
       });

@@ -1,13 +1,16 @@
 /**
  * Synthesizes stacks of the checked-out head (change detection compares them with the base),
- * spread over the cores; a failure of any stops the command, saying what it was for.
+ * spread over the cores; a failure of any stops the command, saying what it was for, once the
+ * work started beside it (the base's synth) has ended too, so that no child outlives the command.
  */
-export async function synthesizeHead(workspaceRoot: string, stacks: readonly string[], purpose: string): Promise<void> {
+export async function synthesizeHead(workspaceRoot: string, stacks: readonly string[], purpose: string, beside: Promise<unknown>): Promise<void> {
   if (stacks.length === 0) return;
   const [{ synthesizeInParallel }, { UsageError }] = await Promise.all([import('@platform/synth'), import('@platform/workspace')]);
   const results = await synthesizeInParallel({ workspaceRoot, stacks, log: (line) => console.error(line) });
   const failed = results.filter((result) => !result.ok).map((result) => result.stack);
-  if (failed.length > 0) throw new UsageError(`synth of the head failed for ${failed.join(', ')}: fix it before ${purpose}`);
+  if (failed.length === 0) return;
+  await Promise.allSettled([beside]);
+  throw new UsageError(`synth of the head failed for ${failed.join(', ')}: fix it before ${purpose}`);
 }
 
 /**
@@ -15,7 +18,7 @@ export async function synthesizeHead(workspaceRoot: string, stacks: readonly str
  * synth code (cdktf, the constructs) it will need next.
  */
 export async function scopeOfChange(workspaceRoot: string, base: string, head: string): Promise<import('@platform/change').ChangeScope> {
-  const { scopeChangeInBackground } = await import('@platform/change');
-  const [scope] = await Promise.all([scopeChangeInBackground(workspaceRoot, base, head), import('@platform/synth')]);
+  const { scopeChange } = await import('@platform/change');
+  const [scope] = await Promise.all([scopeChange(workspaceRoot, base, head), import('@platform/synth')]);
   return scope;
 }
