@@ -19,7 +19,17 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...exclude, INTEGRATION] } },
       {
         extends: true,
-        test: { name: 'integration', include: [INTEGRATION], exclude, globalSetup: ['tools/engine/src/test-global-setup.ts'], hookTimeout: 600_000 },
+        test: {
+          name: 'integration',
+          include: [INTEGRATION],
+          exclude,
+          globalSetup: ['tools/engine/src/test-global-setup.ts'],
+          hookTimeout: 600_000,
+          // Two files at once even on two cores: an integration test spends about half its time
+          // waiting on the engine and servers it starts (measured with --cpu-prof), and each file
+          // has its own copies, servers and ports.
+          maxWorkers: 2,
+        },
       },
     ],
   },
