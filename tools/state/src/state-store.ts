@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { quietAwsSdkNodeVersionWarning } from '@platform/workspace';
 import type { EnvironmentConfig, StateConfig } from '@platform/config';
 import { s3StateKey } from '@platform/core';
 import { GcsStore, S3Store } from '@platform/store';
@@ -65,6 +66,7 @@ interface Credentials {
 }
 
 function stateClient(region: string, endpoint: string | undefined, credentials: Credentials | undefined): S3Client {
+  quietAwsSdkNodeVersionWarning();
   return new S3Client({
     region,
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { assertValidPrefix, compareKeys } from './keys';
 import { assertValidKey, type ObjectStore } from './object-store';
-import { ExternalError, UsageError } from '@platform/workspace';
+import { ExternalError, quietAwsSdkNodeVersionWarning, UsageError } from '@platform/workspace';
 
 export interface S3StoreOptions {
   /** The client to send requests with; the store never reconfigures it. */
@@ -176,6 +176,7 @@ export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
   const accessKeyId = nonEmpty(env['AWS_ACCESS_KEY_ID']);
   const secretAccessKey = nonEmpty(env['AWS_SECRET_ACCESS_KEY']);
   const sessionToken = nonEmpty(env['AWS_SESSION_TOKEN']);
+  quietAwsSdkNodeVersionWarning();
   return new S3Client({
     region: nonEmpty(env[S3_STORE_ENVIRONMENT.region]) ?? 'us-east-1',
     // Static keys from the environment given (not necessarily this process's); else the SDK's own chain.

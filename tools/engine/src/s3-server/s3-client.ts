@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { quietAwsSdkNodeVersionWarning } from '@platform/workspace';
 
 /** Where an S3 endpoint is and the static keys to sign for it. */
 export interface S3Connection {
@@ -18,6 +19,7 @@ export interface S3Connection {
  * Call `destroy()` when done to close its keep-alive sockets.
  */
 export function s3ClientFor(server: S3Connection): S3Client {
+  quietAwsSdkNodeVersionWarning();
   return new S3Client({
     endpoint: server.endpoint,
     region: server.region ?? 'us-east-1',
