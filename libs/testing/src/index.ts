@@ -1,4 +1,4 @@
 export { cdktfMatchers, type ResourceType } from './matchers';
 export { parseEach, parseSynthesized, type ParsedStack, type ParsedStack as Synthesized } from './parsed-stack';
 export { synthesize, synthesizeScope } from './synthesized';
-export { commitAll, copyWorkspace, copyWorkspaceAsRepository, readTree, removeWorkspaceCopy } from './workspace-copy';
+export { commitAll, copyWorkspace, copyWorkspaceAsRepository, copyWorkspaceAsRepositoryInto, copyWorkspaceInto, readTree, removeWorkspaceCopy } from './workspace-copy';
