@@ -80,6 +80,8 @@ describe('documentation commands', () => {
     const output = '(node:42) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.\n(Use `node --trace-warnings ...` to show where the warning was created)\nnpm warn Unknown env config "x"\nok\n';
     expect(unexplainedWarnings(output, 'page')).toEqual(['(node:42) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.', 'npm warn Unknown env config "x"']);
     expect(unexplainedWarnings(output, 'It prints `npm warn Unknown env config "x"`; MaxListenersExceededWarning: Possible EventEmitter memory leak detected.')).toEqual([]);
+    expect(unexplainedWarnings('network ⚠️  Unable to resolve the current version\n', 'page')).toEqual(['network ⚠️  Unable to resolve the current version']);
+    expect(unexplainedWarnings('network ⚠️  Unable to resolve the current version\n', 'Nx notes `Unable to resolve the current version`')).toEqual([]);
   });
 
   // In a terminal `nx show project` opens a browser view and waits; piped, it prints one long line of JSON.

@@ -133,11 +133,11 @@ export function nxTargetReference(command: string): { project: string; target: s
   return { project: match[1]!, target: match[2]!, ...(match[3] ? { configuration: match[3] } : {}) };
 }
 
-/** Lines of a command's output that warn (Node's `Warning:`, npm's `npm warn`, `WARN`, ...). */
+/** Lines of a command's output that warn (Node's `Warning:`, npm's `npm warn`, `WARN`, Nx's `⚠️`, ...). */
 export function warningLines(output: string): string[] {
   return output
     .split('\n')
-    .filter((line) => /\bwarn(ing)?\b/i.test(line) && !/^\s*(\(Use `node --trace-warnings|-{2,}|\w+ --no-warnings)/.test(line))
+    .filter((line) => (/\bwarn(ing)?\b/i.test(line) || line.includes('⚠')) && !/^\s*(\(Use `node --trace-warnings|-{2,}|\w+ --no-warnings)/.test(line))
     .map((line) => line.trim());
 }
 
@@ -147,7 +147,7 @@ export function warningLines(output: string): string[] {
  */
 export function unexplainedWarnings(output: string, page: string): string[] {
   return warningLines(output).filter((line) => {
-    const text = line.replace(/^\(node:\d+\)\s*/, '').replace(/^\[\w+\]\s*/, '');
+    const text = line.replace(/^\(node:\d+\)\s*/, '').replace(/^\[\w+\]\s*/, '').replace(/^.*⚠️?\s*/, '');
     return !page.includes(text);
   });
 }
