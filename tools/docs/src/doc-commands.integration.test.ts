@@ -84,6 +84,18 @@ describe('documentation commands', () => {
     expect(unexplainedWarnings('network ⚠️  Unable to resolve the current version\n', 'Nx notes `Unable to resolve the current version`')).toEqual([]);
   });
 
+  it("answers Nx's usage-analytics question in nx.json, so the first nx command in a terminal neither prompts nor rewrites the file", () => {
+    const text = readFileSync(join(WORKSPACE, 'nx.json'), 'utf8');
+    expect((JSON.parse(text) as { analytics?: unknown }).analytics).toBe(false);
+    expect(text.endsWith('\n'), 'nx.json ends with a newline, as Nx writes it').toBe(true);
+  });
+
+  // A how-to is a procedure: at least one of its commands says what it prints, and the test holds it to that.
+  const howTos = [...new Set(commands.filter((c) => c.file.startsWith('docs/how-to/')).map((c) => c.file))];
+  it.each(howTos)('%s says what one of its commands prints', (file) => {
+    expect(commands.filter((c) => c.file === file && c.prints !== undefined).length, `${file}: add a '# prints: <text>' comment to a command`).toBeGreaterThan(0);
+  });
+
   // In a terminal `nx show project` opens a browser view and waits; piped, it prints one long line of JSON.
   it.each(named.filter((c) => /\bnx show project\s/.test(c.command)).map((c) => [where(c), c] as const))('shows a project as text or JSON: %s', (_name, c) => {
     expect(c.command, `${where(c)}: add --web=false (a list of targets) or --json`).toMatch(/--web=false|--json/);
