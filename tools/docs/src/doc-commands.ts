@@ -137,7 +137,8 @@ export function nxTargetReference(command: string): { project: string; target: s
 export function warningLines(output: string): string[] {
   return output
     .split('\n')
-    .filter((line) => (/\bwarn(ing)?\b/i.test(line) || line.includes('⚠')) && !/^\s*(\(Use `node --trace-warnings|-{2,}|\w+ --no-warnings)/.test(line))
+    // `Warning` ends Node's warning names (MaxListenersExceededWarning); `--max-warnings` is not one.
+    .filter((line) => (/\bwarn(ing)?\b/i.test(line) || /Warning\b|⚠/.test(line)) && !/^\s*(\(Use `node --trace-warnings|-{2,}|\w+ --no-warnings)/.test(line))
     .map((line) => line.trim());
 }
 
