@@ -66,4 +66,12 @@ describe('independent stack releases with nx release and conventional commits', 
     expect(changelog).toMatch(/## 0\.2\.0[\s\S]*prod's general pool grows to 24 nodes/);
     expect(changelog).not.toContain('no code changes');
   }, 180_000);
+
+  it('releases a library commit as a patch of a stack that imports it, under its own heading', () => {
+    appendFileSync(join(repository, 'libs/networking/src/vpc.ts'), '// a routing option\n');
+    git('commit', '-qam', 'feat(networking): a routing option');
+    release('--projects=network');
+    expect(version('network')).toBe('0.2.2');
+    expect(readFileSync(join(repository, 'stacks/network/CHANGELOG.md'), 'utf8')).toMatch(/## 0\.2\.2[\s\S]*### 📦 Through its libraries and environments\s+- \*\*networking:\*\* a routing option/);
+  }, 180_000);
 });
