@@ -2,4 +2,4 @@ export { cdktfMatchers, type ResourceType } from './matchers';
 export { parseEach, parseSynthesized, type ParsedStack, type ParsedStack as Synthesized } from './parsed-stack';
 export { synthesize, synthesizeScope } from './synthesized';
 export { TSX } from './tsx';
-export { commitAll, copyWorkspace, copyWorkspaceAsRepository, readTree, removeWorkspaceCopy } from './workspace-copy';
+export { commitAll, copyWorkspace, copyWorkspaceAsRepository, copyWorkspaceAsRepositoryInto, copyWorkspaceInto, readTree, removeWorkspaceCopy } from './workspace-copy';

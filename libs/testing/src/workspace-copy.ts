@@ -10,7 +10,13 @@ import { dirname, join, relative } from 'node:path';
  */
 export function copyWorkspace(workspaceRoot: string, under: string = tmpdir(), label = 'workspace'): string {
   mkdirSync(under, { recursive: true });
-  const target = mkdtempSync(join(under, `${label}-`));
+  return copyWorkspaceInto(workspaceRoot, mkdtempSync(join(under, `${label}-`)));
+}
+
+/** `copyWorkspace` into a folder of the caller's choosing, which must be empty or absent. */
+export function copyWorkspaceInto(workspaceRoot: string, target: string): string {
+  mkdirSync(target, { recursive: true });
+  if (readdirSync(target).length > 0) throw new Error(`${target} is not empty: a workspace copy goes into an empty folder`);
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: workspaceRoot,
     encoding: 'utf8',
@@ -56,7 +62,15 @@ export function readTree(dir: string): Map<string, Buffer> {
  * for commands that compare commits (affected, blast radius) or package a commit.
  */
 export function copyWorkspaceAsRepository(workspaceRoot: string, label: string, under?: string): string {
-  const copy = copyWorkspace(workspaceRoot, under, label);
+  return commitCopy(copyWorkspace(workspaceRoot, under, label));
+}
+
+/** `copyWorkspaceAsRepository` into a folder of the caller's choosing, which must be empty or absent. */
+export function copyWorkspaceAsRepositoryInto(workspaceRoot: string, target: string): string {
+  return commitCopy(copyWorkspaceInto(workspaceRoot, target));
+}
+
+function commitCopy(copy: string): string {
   writeFileSync(join(copy, '.gitignore'), `${readFileSync(join(copy, '.gitignore'), 'utf8')}node_modules\n`);
   commitAll(copy, 'clean clone');
   return copy;

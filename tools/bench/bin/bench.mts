@@ -51,7 +51,7 @@ const program = new Command('bench')
     }
     if (wanted('drill')) {
       log('');
-      await runDrillBenchmark({ workspaceRoot, runs, log });
+      await runDrillBenchmark({ workspaceRoot, runs, log, progress: (line) => console.error(line) });
     }
     if (wanted('drill-signals')) {
       log('');

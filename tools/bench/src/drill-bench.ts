@@ -12,16 +12,25 @@ import { median } from './timing';
  * Full drills of the fixture estate (fx-prod rebuilt into local): wall time, RTO, time in the
  * engine and the rest (orchestration: cloning, setup, store, scheduling), per phase.
  */
-export async function runDrillBenchmark(options: { readonly workspaceRoot: string; readonly runs: number; readonly log: (line: string) => void }): Promise<void> {
+export async function runDrillBenchmark(options: {
+  readonly workspaceRoot: string;
+  readonly runs: number;
+  readonly log: (line: string) => void;
+  /** Each step as it finishes (the release of fx-prod, then every drill step): the bench takes about a minute a run. */
+  readonly progress?: (line: string) => void;
+}): Promise<void> {
+  const progress = options.progress ?? (() => {});
   const dirs = [mkdtempSync(join(tmpdir(), 'drill-bench-store-')), mkdtempSync(join(tmpdir(), 'drill-bench-backups-'))];
   const [store, backupStore] = dirs.map((dir) => new LocalDirectoryStore(dir));
   let repository: string | undefined;
   try {
     await withFixtureStateServer(options.workspaceRoot, async () => {
-      repository = (await releaseFixtureEstate({ workspaceRoot: options.workspaceRoot, store: store!, version: '1.0.0', to: 'fx-prod' })).repository;
+      progress('drill bench: publishing and promoting the fixture estate to fx-prod');
+      repository = (await releaseFixtureEstate({ workspaceRoot: options.workspaceRoot, store: store!, version: '1.0.0', to: 'fx-prod', log: progress })).repository;
       const reports: DrillReport[] = [];
       for (let run = 0; run < options.runs; run++) {
-        const report = await runDrill({ repository, estate: FIXTURE_ESTATE, environment: 'local', store: store!, backupStore: backupStore!, mode: 'full', log: () => {} });
+        progress(`drill bench: run ${run + 1} of ${options.runs}`);
+        const report = await runDrill({ repository, estate: FIXTURE_ESTATE, environment: 'local', store: store!, backupStore: backupStore!, mode: 'full', log: progress });
         if (report.outcome !== 'passed') throw new ExternalError(`drill ${report.id} ${report.outcome}: ${report.failure?.error ?? ''}`);
         reports.push(report);
       }

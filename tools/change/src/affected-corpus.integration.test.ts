@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, listEnvironments, nxChildEnvironment } from '@platform/config';
@@ -45,13 +45,9 @@ const CORPUS: readonly ChangeKind[] = [
   { name: 'engine version', change: (r) => edit(r, 'tools/engine/versions.json', '"version": "1.11.14"', '"version": "1.11.15"'), expected: ALL },
   {
     name: 'new stack',
+    // As a new engineer makes one (docs/how-to/add-a-stack.md): its contract joins libs/contracts/src/index.ts.
     change: (r) => {
-      cpSync(join(r, 'stacks/bootstrap'), join(r, 'stacks/archive'), { recursive: true });
-      edit(r, 'stacks/archive/package.json', '"name": "bootstrap"', '"name": "archive"');
-      edit(r, 'stacks/archive/src/index.ts', "name: 'bootstrap'", "name: 'archive'");
-      edit(r, 'stacks/archive/src/index.ts', 'stack.publish(bootstrapContract, { stateBucket: bucket.name, stateKeyId: stateKey.id });', 'void bucket;');
-      edit(r, 'stacks/archive/src/index.ts', "import { bootstrapContract } from '@platform/contracts';\n", '');
-      for (const env of listEnvironments(r)) cpSync(join(r, `environments/${env}/bootstrap.yaml`), join(r, `environments/${env}/archive.yaml`));
+      sh(r, 'npx', ['nx', 'g', './tools/nx-plugin:stack', 'archive', '--description=Archive of audit exports.', '--no-interactive']);
     },
     expected: ['archive'],
   },
@@ -148,17 +144,23 @@ describe('change detection against the ground truth of synthesized-output differ
       ['network', ['dev', 'drill', 'prod', 'staging']],
     ]);
     const network = report.stacks.find((s) => s.stack === 'network')!;
-    expect(network.changes.dev).toEqual([{ address: expect.stringMatching(/^google_compute_firewall\.firewall_deny-all/), action: 'change', attributes: ['priority'] }]);
+    expect(network.changes.dev).toEqual([{ address: expect.stringMatching(/^google_compute_firewall\.firewall_deny-all/), action: 'change', attributes: ['priority'], values: [{ path: 'priority', before: expect.any(Number), after: expect.any(Number) }] }]);
     expect(network.consumers).toEqual(['app-service', 'database', 'gke-cluster']);
     expect(network.plans).toEqual({});
     expect(report.stacks.find((s) => s.stack === 'gke-cluster')!.changes.prod).toEqual([
-      { address: 'google_container_node_pool.pool-general', action: 'change', attributes: ['autoscaling.max_node_count'] },
+      {
+        address: 'google_container_node_pool.pool-general',
+        action: 'change',
+        attributes: ['autoscaling.max_node_count'],
+        values: [{ path: 'autoscaling.max_node_count', before: 20, after: 25 }],
+      },
     ]);
     expect(report.applyOrder).toEqual([['network'], ['gke-cluster']]);
     expect(report.downstream).toEqual(['app-service', 'database']);
     const markdown = renderBlastRadius(report, readStackGraph(copy));
     expect(markdown).toMatch(/\| gke-cluster \| output changed \| prod +\| 0 +\| 1 +\| 0 +\|/);
-    expect(markdown).toMatch(/Apply order: network → gke-cluster/);
+    expect(markdown).toContain('1. network\n2. gke-cluster');
+    expect(markdown).toContain('`autoscaling.max_node_count` 20 -> 25');
     expect(markdown).toMatch(/```mermaid\nflowchart LR[^]*network --> gke_cluster[^]*class gke_cluster,network changed/);
   }, 300_000);
 

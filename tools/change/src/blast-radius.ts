@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dependencyLayers, markdownTable, readStackGraph } from '@platform/workspace';
 import { narrowAffected, type AffectedStack, type ChangeScope } from './effective-affected';
 import { diffOutputHashes, onlyStacks, readOutputHashes, readSynthesizedFiles, type BaseSynth, type SynthesizedFiles } from './output-hashes';
-import { diffResources, type ResourceChange } from './resource-diff';
+import { diffResources, isDataSource, sensitivePathsOfPlan, type ResourceChange } from './resource-diff';
 
 /** What the engine's saved plan of a stack in an environment would do (from plan.json). */
 export interface PlanSummary {
@@ -35,11 +35,22 @@ export interface BlastRadius {
   readonly applyOrder: readonly (readonly string[])[];
 }
 
+interface PlanJson {
+  readonly resource_changes?: { address: string; change: { actions: string[]; before_sensitive?: unknown; after_sensitive?: unknown } }[];
+}
+
+function readPlan(workspaceRoot: string, stack: string, environment: string): PlanJson | undefined {
+  const file = join(workspaceRoot, 'dist/engine', stack, environment, 'plan.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PlanJson) : undefined;
+}
+
 /** Summarizes a saved plan rendering (`show -json`); undefined when the stack was not planned. */
 export function readPlanSummary(workspaceRoot: string, stack: string, environment: string): PlanSummary | undefined {
-  const file = join(workspaceRoot, 'dist/engine', stack, environment, 'plan.json');
-  if (!existsSync(file)) return undefined;
-  const plan = JSON.parse(readFileSync(file, 'utf8')) as { resource_changes?: { address: string; change: { actions: string[] } }[] };
+  const plan = readPlan(workspaceRoot, stack, environment);
+  return plan ? summarizePlan(plan) : undefined;
+}
+
+function summarizePlan(plan: PlanJson): PlanSummary {
   const summary = { add: 0, change: 0, remove: 0, replace: [] as string[] };
   for (const rc of plan.resource_changes ?? []) {
     const actions = rc.change.actions;
@@ -85,13 +96,11 @@ export function blastRadius(workspaceRoot: string, base: string, head: string, i
   const graph = readStackGraph(workspaceRoot);
   const stacks = affected.map((a) => {
     const changes: Record<string, ResourceChange[]> = {};
-    for (const env of a.environments) {
-      changes[env] = diffResources(atBase.files.get(a.stack)?.get(env), headFiles.get(a.stack)?.get(env));
-    }
     const plans: Record<string, PlanSummary> = {};
     for (const env of a.environments) {
-      const summary = readPlanSummary(workspaceRoot, a.stack, env);
-      if (summary) plans[env] = summary;
+      const plan = readPlan(workspaceRoot, a.stack, env);
+      changes[env] = diffResources(atBase.files.get(a.stack)?.get(env), headFiles.get(a.stack)?.get(env), sensitivePathsOfPlan(plan));
+      if (plan) plans[env] = summarizePlan(plan);
     }
     return { ...a, changes, plans, consumers: graph.has(a.stack) ? consumersOf(graph, a.stack) : [] };
   });
@@ -121,8 +130,32 @@ export function blastRadiusMermaid(report: BlastRadius, graph: ReadonlyMap<strin
   return lines.join('\n');
 }
 
+/** Resources only: a data source is read, never added or destroyed. */
 function count(changes: readonly ResourceChange[], action: ResourceChange['action']): number {
-  return changes.filter((c) => c.action === action).length;
+  return changes.filter((c) => c.action === action && !isDataSource(c)).length;
+}
+
+/** A value as the report shows it: JSON, cut short when long (the JSON report has it whole). */
+function shown(value: unknown): string {
+  const text = value === null ? 'null' : typeof value === 'string' && value === '(sensitive)' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function changeLine(change: ResourceChange): string {
+  const kind = isDataSource(change) ? ' (data source, read)' : '';
+  if (change.action !== 'change') return `- \`${change.address}\` ${change.action}${kind}`;
+  const values = change.values.map((v) => `\`${v.path}\` ${shown(v.before)} -> ${shown(v.after)}`);
+  return values.length === 1 ? `- \`${change.address}\` change${kind}: ${values[0]}` : [`- \`${change.address}\` change${kind}:`, ...values.map((v) => `  - ${v}`)].join('\n');
+}
+
+/** The apply order as numbered steps: each waits for the one before, the stacks of one step run in parallel. */
+export function renderApplyOrder(layers: readonly (readonly string[])[]): string {
+  if (layers.length === 0) return 'Apply order: none';
+  return [
+    'Apply order (a step starts when the one before has applied; the stacks of one step apply in parallel):',
+    '',
+    ...layers.map((layer, index) => `${index + 1}. ${layer.join(', ')}${layer.length > 1 ? ' (in parallel)' : ''}`),
+  ].join('\n');
 }
 
 /** Markdown for a pull request comment. */
@@ -139,7 +172,7 @@ export function renderBlastRadius(report: BlastRadius, graph: ReadonlyMap<string
   const details = report.stacks.map((s) => {
     const perEnv = Object.entries(s.changes)
       .map(([env, changes]) => {
-        const lines = changes.map((c) => `- \`${c.address}\` ${c.action}${c.attributes.length ? `: ${c.attributes.map((a) => `\`${a}\``).join(', ')}` : ''}`);
+        const lines = changes.map(changeLine);
         const plan = s.plans[env];
         const planLine = plan
           ? `\n\nEngine plan: ${plan.add} to add, ${plan.change} to change, ${plan.remove} to destroy${plan.replace.length ? `; replaces ${plan.replace.map((a) => `\`${a}\``).join(', ')}` : ''}`
@@ -154,7 +187,8 @@ export function renderBlastRadius(report: BlastRadius, graph: ReadonlyMap<string
     '',
     summary,
     '',
-    `Apply order: ${report.applyOrder.map((layer) => layer.join(', ')).join(' → ') || 'none'}`,
+    renderApplyOrder(report.applyOrder),
+    '',
     report.downstream.length ? `Downstream (outputs they read may change; re-plan after apply): ${report.downstream.join(', ')}` : 'Downstream: none',
     `nx affected listed: ${report.plainAffected.join(', ') || 'none'}`,
     '',

@@ -11,6 +11,7 @@ import { registerCiPlan } from '../src/commands/ci-plan';
 import { registerDestroy } from '../src/commands/destroy';
 import { registerDocsGraph } from '../src/commands/docs-graph';
 import { registerDrift } from '../src/commands/drift';
+import { registerFixtureRelease } from '../src/commands/fixture-release';
 import { registerLockProviders } from '../src/commands/lock-providers';
 import { registerOutput } from '../src/commands/output';
 import { registerPackage } from '../src/commands/package';
@@ -62,6 +63,7 @@ for (const register of [
   registerRecords,
   registerSigningKey,
   registerDocsGraph,
+  registerFixtureRelease,
 ]) {
   register(program);
 }

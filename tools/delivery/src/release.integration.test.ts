@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
@@ -47,5 +47,31 @@ describe('independent stack releases with nx release and conventional commits', 
     expect(version('network')).toBe('0.2.1');
     expect(git('tag', '--list', 'network@*').split('\n')).toEqual(['network@0.2.0', 'network@0.2.1']);
     expect(readFileSync(join(repository, 'stacks/network/CHANGELOG.md'), 'utf8')).toMatch(/## 0\.2\.1[\s\S]*correct the NAT log filter[\s\S]*## 0\.2\.0/);
+  }, 180_000);
+
+  it("changes only the version line of the stack's package.json (the file is kept as nx release writes it)", () => {
+    const changed = git('diff', '--unified=0', 'HEAD~1', 'HEAD', '--', 'stacks/network/package.json')
+      .split('\n')
+      .filter((line) => /^[-+](?![-+])/.test(line));
+    expect(changed).toEqual(['-  "version": "0.2.0",', '+  "version": "0.2.1",']);
+  });
+
+  it('releases a stack for a commit that changed only its settings, with that commit in its changelog', () => {
+    const settings = join(repository, 'environments/prod/gke-cluster.yaml');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('maxNodes: 20', 'maxNodes: 24'));
+    git('commit', '-qam', "feat(gke-cluster): prod's general pool grows to 24 nodes");
+    release('--projects=gke-cluster', '--first-release');
+    expect(version('gke-cluster')).toBe('0.2.0');
+    const changelog = readFileSync(join(repository, 'stacks/gke-cluster/CHANGELOG.md'), 'utf8');
+    expect(changelog).toMatch(/## 0\.2\.0[\s\S]*prod's general pool grows to 24 nodes/);
+    expect(changelog).not.toContain('no code changes');
+  }, 180_000);
+
+  it('releases a library commit as a patch of a stack that imports it, under its own heading', () => {
+    appendFileSync(join(repository, 'libs/networking/src/vpc.ts'), '// a routing option\n');
+    git('commit', '-qam', 'feat(networking): a routing option');
+    release('--projects=network');
+    expect(version('network')).toBe('0.2.2');
+    expect(readFileSync(join(repository, 'stacks/network/CHANGELOG.md'), 'utf8')).toMatch(/## 0\.2\.2[\s\S]*### 📦 Through its libraries and environments\s+- \*\*networking:\*\* a routing option/);
   }, 180_000);
 });

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { cliInvocation, extractInlineCommands, extractShellCommands, nxTargetReference, readDocCommands, readNamedCommands, type DocCommand } from './doc-commands';
+import { cliInvocation, extractInlineCommands, extractShellCommands, nxTargetReference, readDocCommands, readNamedCommands, unexplainedWarnings, type DocCommand } from './doc-commands';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const commands = readDocCommands(WORKSPACE);
@@ -17,10 +17,31 @@ const named = readNamedCommands(WORKSPACE);
 /** Commands too long or too recursive to run inside the test suite; they are still checked to exist. */
 const NOT_RUN_HERE = new Set(['npm ci', 'npm start', 'npm test', 'npm run bench']);
 
+/**
+ * A reader's terminal: no FORCE_COLOR (Node warns when Nx adds NO_COLOR beside it), and a git
+ * identity for the pages that make a throwaway commit (a CI runner has none).
+ */
+function readerEnvironment(): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _forced, ...env } = nxChildEnvironment();
+  return {
+    ...env,
+    GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? 'Docs Reader',
+    GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? 'reader@example.com',
+    GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? 'Docs Reader',
+    GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? 'reader@example.com',
+  };
+}
+
 function run(cwd: string, command: string) {
-  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: nxChildEnvironment() });
+  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: readerEnvironment(), maxBuffer: 64 * 1024 * 1024 });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
+
+const pages = new Map<string, string>();
+const page = (file: string) => {
+  if (!pages.has(file)) pages.set(file, readFileSync(join(WORKSPACE, file), 'utf8'));
+  return pages.get(file)!;
+};
 
 const where = (c: DocCommand) => `${c.file}:${c.line} \`${c.command}\``;
 
@@ -49,6 +70,36 @@ describe('documentation commands', () => {
       expect(existsSync(join(WORKSPACE, file)), where(c)).toBe(true);
     },
   );
+
+  it('reads what a command prints from its trailing comment', () => {
+    const markdown = '```sh\nnpx tsx tools/cli/bin/platform.mts blast-radius --base HEAD~1  # prints: `a.b` 20 -> 24\n```\n';
+    expect(extractShellCommands('x.md', markdown)).toEqual([{ file: 'x.md', line: 2, command: 'npx tsx tools/cli/bin/platform.mts blast-radius --base HEAD~1', prints: '`a.b` 20 -> 24' }]);
+  });
+
+  it('finds the warnings of an output that the page does not quote', () => {
+    const output = '(node:42) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.\n(Use `node --trace-warnings ...` to show where the warning was created)\nnpm warn Unknown env config "x"\nok\n';
+    expect(unexplainedWarnings(output, 'page')).toEqual(['(node:42) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.', 'npm warn Unknown env config "x"']);
+    expect(unexplainedWarnings(output, 'It prints `npm warn Unknown env config "x"`; MaxListenersExceededWarning: Possible EventEmitter memory leak detected.')).toEqual([]);
+    expect(unexplainedWarnings('network ⚠️  Unable to resolve the current version\n', 'page')).toEqual(['network ⚠️  Unable to resolve the current version']);
+    expect(unexplainedWarnings('network ⚠️  Unable to resolve the current version\n', 'Nx notes `Unable to resolve the current version`')).toEqual([]);
+  });
+
+  it("answers Nx's usage-analytics question in nx.json, so the first nx command in a terminal neither prompts nor rewrites the file", () => {
+    const text = readFileSync(join(WORKSPACE, 'nx.json'), 'utf8');
+    expect((JSON.parse(text) as { analytics?: unknown }).analytics).toBe(false);
+    expect(text.endsWith('\n'), 'nx.json ends with a newline, as Nx writes it').toBe(true);
+  });
+
+  // A how-to is a procedure: at least one of its commands says what it prints, and the test holds it to that.
+  const howTos = [...new Set(commands.filter((c) => c.file.startsWith('docs/how-to/')).map((c) => c.file))];
+  it.each(howTos)('%s says what one of its commands prints', (file) => {
+    expect(commands.filter((c) => c.file === file && c.prints !== undefined).length, `${file}: add a '# prints: <text>' comment to a command`).toBeGreaterThan(0);
+  });
+
+  // In a terminal `nx show project` opens a browser view and waits; piped, it prints one long line of JSON.
+  it.each(named.filter((c) => /\bnx show project\s/.test(c.command)).map((c) => [where(c), c] as const))('shows a project as text or JSON: %s', (_name, c) => {
+    expect(c.command, `${where(c)}: add --web=false (a list of targets) or --json`).toMatch(/--web=false|--json/);
+  });
 
   it('finds commands quoted in running text, not those inside fenced blocks', () => {
     const markdown = 'Run `npx nx run network:plan:dev` or `npm run bench -- --only drift`; `tofu plan` is not ours.\n```text\n`npx nx run a:b`\n```\n';
@@ -166,6 +217,8 @@ describe('documentation commands', () => {
       (_name, c) => {
         const result = run(copy, c.command);
         expect(result.code, `${where(c)} failed:\n${result.output}`).toBe(0);
+        if (c.prints) expect(result.output, `${where(c)} should print ${c.prints}`).toContain(c.prints);
+        expect(unexplainedWarnings(result.output, page(c.file)), `${where(c)} prints warnings ${c.file} does not explain:\n${result.output}`).toEqual([]);
       },
       180_000,
     );

@@ -6,6 +6,8 @@ export interface DocCommand {
   readonly file: string;
   readonly line: number;
   readonly command: string;
+  /** Text the page says the command prints (a trailing `# prints: <text>` comment). */
+  readonly prints?: string;
 }
 
 /** Markdown files whose shell blocks are commands a reader runs: the README and docs/. */
@@ -31,13 +33,17 @@ function extractBlockLines(file: string, markdown: string, languages: readonly s
       open = !open;
       return;
     }
+    const prints = /\s#\s*prints:\s*(.+)$/.exec(text)?.[1]?.trim();
     const command = text.replace(/\s+#.*$/, '').trim();
-    if (inBlock && command && !command.startsWith('#')) commands.push({ file, line: index + 1, command });
+    if (inBlock && command && !command.startsWith('#')) commands.push({ file, line: index + 1, command, ...(prints ? { prints } : {}) });
   });
   return commands;
 }
 
-/** Every line of every ```sh block: commands the docs test runs as written. */
+/**
+ * Every line of every ```sh block: commands the docs test runs as written. A trailing
+ * `# prints: <text>` says what the output must contain.
+ */
 export function extractShellCommands(file: string, markdown: string): DocCommand[] {
   return extractBlockLines(file, markdown, RUNNABLE);
 }
@@ -125,4 +131,24 @@ export function nxTargetReference(command: string): { project: string; target: s
   const match = /\bnx run ([\w-]+):([\w-]+)(?::([\w-]+))?(?:\s|$)/.exec(command);
   if (!match) return undefined;
   return { project: match[1]!, target: match[2]!, ...(match[3] ? { configuration: match[3] } : {}) };
+}
+
+/** Lines of a command's output that warn (Node's `Warning:`, npm's `npm warn`, `WARN`, Nx's `⚠️`, ...). */
+export function warningLines(output: string): string[] {
+  return output
+    .split('\n')
+    // `Warning` ends Node's warning names (MaxListenersExceededWarning); `--max-warnings` is not one.
+    .filter((line) => (/\bwarn(ing)?\b/i.test(line) || /Warning\b|⚠/.test(line)) && !/^\s*(\(Use `node --trace-warnings|-{2,}|\w+ --no-warnings)/.test(line))
+    .map((line) => line.trim());
+}
+
+/**
+ * Warnings the page does not explain: a warning counts as explained when the page quotes its
+ * text (without the process id Node puts in front, `(node:1234)`).
+ */
+export function unexplainedWarnings(output: string, page: string): string[] {
+  return warningLines(output).filter((line) => {
+    const text = line.replace(/^\(node:\d+\)\s*/, '').replace(/^\[\w+\]\s*/, '').replace(/^.*⚠️?\s*/, '');
+    return !page.includes(text);
+  });
 }

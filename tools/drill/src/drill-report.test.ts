@@ -211,6 +211,31 @@ describe('drill report markdown', () => {
   });
 });
 
+describe('drills stopped at preflight in the trend', () => {
+  const stopped = (id: string): DrillReport => ({
+    ...earlierDrill(id, 'failed', null, { wallSeconds: 1.2 }),
+    failure: { phase: 'preflight', step: 'preflight', error: "no stack has been promoted to 'fx-prod'" },
+  });
+
+  it('leaves out earlier drills that stopped at preflight: they rebuilt nothing', () => {
+    const report = { ...passingDrill('20261125T051500Z-0003'), rtoSeconds: 97.3 };
+    const trend = drillTrend(report, [earlierDrill('20261120T051500Z-0001', 'passed', 99.4), stopped('20261121T051500Z-0002')]);
+    expect(trend.earlier.map((d) => d.id)).toEqual(['20261120T051500Z-0001']);
+    expect(renderDrillReport(report, trend)).toContain('- Pass rate: 100.0 % (2 of 2 drills)');
+  });
+
+  it('does not count a drill that stopped at preflight itself, and says why', () => {
+    const report = stopped('20261125T051500Z-0003');
+    expect(drillTrend(report, []).passRate).toBeNull();
+    const alone = renderDrillReport(report, drillTrend(report, []));
+    expect(alone).toContain('This drill stopped at preflight before rebuilding anything, so it is not counted; no earlier full rebuild drills of');
+    expect(alone).not.toContain('Pass rate');
+    const after = renderDrillReport(report, drillTrend(report, [earlierDrill('20261120T051500Z-0001', 'passed', 99.4)]));
+    expect(after).toContain('- Pass rate: 100.0 % (1 of 1 drill)');
+    expect(after).not.toContain('(this drill)');
+  });
+});
+
 describe('drill trend', () => {
   it('compares the RTO with the latest earlier passing drill, skipping failed ones after it', () => {
     const report = { ...passingDrill('20261125T051500Z-0005'), rtoSeconds: 97.3 };

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@platform/engine';
 import { markdownTable } from '@platform/workspace';
-import { DRILL_PHASES, type DrillReport, type DrillStep, type DrillTrend, type StepOutcome } from './report-model';
+import { DRILL_PHASES, stoppedAtPreflight, type DrillReport, type DrillStep, type DrillTrend, type StepOutcome } from './report-model';
 
 const OUTCOME_TITLE: Record<DrillReport['outcome'], string> = { passed: 'PASSED', failed: 'FAILED', interrupted: 'INTERRUPTED' };
 const MODE_LABEL: Record<DrillReport['mode'], string> = { full: 'full rebuild', 'plan-only': 'plan only', cleanup: 'cleanup of an interrupted drill' };
@@ -201,16 +201,20 @@ function rtoDeltaText(report: DrillReport, trend: DrillTrend): string {
 }
 
 function trendSection(report: DrillReport, trend: DrillTrend): string[] {
+  const counted = !stoppedAtPreflight(report);
   const rows = [
     ...trend.earlier.map((drill) => [drill.id, OUTCOME_TITLE[drill.outcome], rtoText(drill), formatSeconds(drill.wallSeconds)]),
-    [`${report.id} (this drill)`, OUTCOME_TITLE[report.outcome], rtoText(report), formatSeconds(report.wallSeconds)],
+    ...(counted ? [[`${report.id} (this drill)`, OUTCOME_TITLE[report.outcome], rtoText(report), formatSeconds(report.wallSeconds)]] : []),
   ];
-  const total = trend.earlier.length + 1;
-  const passed = trend.earlier.filter((d) => d.outcome === 'passed').length + (report.outcome === 'passed' ? 1 : 0);
-  const scope =
-    trend.earlier.length === 0
-      ? `No earlier ${MODE_LABEL[report.mode]} drills of ${report.environment} in the store.`
-      : `This drill and the ${trend.earlier.length} before it (${MODE_LABEL[report.mode]} drills of ${report.environment}, at most the last ten).`;
+  const total = rows.length;
+  const passed = trend.earlier.filter((d) => d.outcome === 'passed').length + (counted && report.outcome === 'passed' ? 1 : 0);
+  const kind = `${MODE_LABEL[report.mode]} drills of ${report.environment}`;
+  const scope = !counted
+    ? `This drill stopped at preflight before rebuilding anything, so it is not counted; ${trend.earlier.length === 0 ? `no earlier ${kind} in the store.` : `the ${trend.earlier.length} before it (${kind}, at most the last ten):`}`
+    : trend.earlier.length === 0
+      ? `No earlier ${kind} in the store.`
+      : `This drill and the ${trend.earlier.length} before it (${kind}, at most the last ten; drills stopped at preflight are not counted).`;
+  if (total === 0) return ['', '### Trend', '', scope];
   return [
     '',
     '### Trend',
@@ -221,6 +225,6 @@ function trendSection(report: DrillReport, trend: DrillTrend): string[] {
     '',
     `- RTO against the previous passing drill: ${rtoDeltaText(report, trend)}`,
     `- Median RTO of the earlier passing drills: ${trend.medianRtoSeconds === null ? 'no earlier passing drill' : formatSeconds(trend.medianRtoSeconds)}`,
-    `- Pass rate: ${formatPercent(trend.passRate)} (${passed} of ${total} ${total === 1 ? 'drill' : 'drills'})`,
+    `- Pass rate: ${trend.passRate === null ? 'no drill counted' : formatPercent(trend.passRate)} (${passed} of ${total} ${total === 1 ? 'drill' : 'drills'})`,
   ];
 }

@@ -77,6 +77,11 @@ export interface DrillTrend {
   readonly rtoDeltaSeconds: number | null;
   /** Median RTO of the earlier passing drills. */
   readonly medianRtoSeconds: number | null;
-  /** Share of the earlier drills (and this one) that passed. */
-  readonly passRate: number;
+  /** Of the drills counted (this one unless it stopped at preflight); null when none is. */
+  readonly passRate: number | null;
+}
+
+/** A drill refused or stopped at preflight rebuilt nothing: it says nothing about recovery, so no trend counts it. */
+export function stoppedAtPreflight(report: Pick<DrillReport, 'failure'>): boolean {
+  return report.failure?.phase === 'preflight';
 }

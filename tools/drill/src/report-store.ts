@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ObjectStore } from '@platform/store';
-import type { DrillReport, DrillTrend } from './report-model';
+import { stoppedAtPreflight, type DrillReport, type DrillTrend } from './report-model';
 import { parseDrillReport } from './report-schema';
 import { ExternalError, UsageError } from '@platform/workspace';
 
@@ -86,19 +86,20 @@ function roundSeconds(seconds: number): number {
  * counts them and this drill.
  */
 export function drillTrend(report: DrillReport, earlier: readonly DrillReport[]): DrillTrend {
+  const counted = stoppedAtPreflight(report) ? 0 : 1;
   const window = earlier
-    .filter((r) => r.environment === report.environment && r.mode === report.mode && r.id < report.id)
+    .filter((r) => r.environment === report.environment && r.mode === report.mode && r.id < report.id && !stoppedAtPreflight(r))
     .sort(byId)
     .slice(-DRILL_TREND_WINDOW);
   const passedRtos = window.filter((r) => r.outcome === 'passed' && r.rtoSeconds !== null).map((r) => r.rtoSeconds!);
   const previous = passedRtos.at(-1);
   const medianRto = median(passedRtos);
-  const passed = window.filter((r) => r.outcome === 'passed').length + (report.outcome === 'passed' ? 1 : 0);
+  const passed = window.filter((r) => r.outcome === 'passed').length + (counted && report.outcome === 'passed' ? 1 : 0);
   return {
     earlier: window.map(({ id, outcome, rtoSeconds, wallSeconds }) => ({ id, outcome, rtoSeconds, wallSeconds })),
     rtoDeltaSeconds: previous === undefined || report.rtoSeconds === null ? null : roundSeconds(report.rtoSeconds - previous),
     medianRtoSeconds: medianRto === null ? null : roundSeconds(medianRto),
-    passRate: passed / (window.length + 1),
+    passRate: window.length + counted === 0 ? null : passed / (window.length + counted),
   };
 }
 

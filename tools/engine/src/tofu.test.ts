@@ -36,4 +36,11 @@ describe('engine errors', () => {
         'since 2026-12-01 12:00:00.000000000 +0000 UTC (gs://fixture-gcs-state/gcs-local/fixture-base/default.tflock)',
     );
   });
+
+  it('keeps the lines of an output without diagnostics as lines, not joined with slashes', () => {
+    const output = 'Initializing provider plugins...\n\nError: No credentials loaded.\nTo use your gcloud credentials, run gcloud auth application-default login\n';
+    expect(new EngineError('tofu init', [], output).message).toBe(
+      'tofu init failed: its last lines:\n  Initializing provider plugins...\n\n  Error: No credentials loaded.\n  To use your gcloud credentials, run gcloud auth application-default login',
+    );
+  });
 });

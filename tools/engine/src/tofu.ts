@@ -45,6 +45,11 @@ export interface StateIdentity {
   readonly serial: number;
 }
 
+/** The end of an output that has no diagnostics, kept on its own lines (indented under the message). */
+function lastLines(output: string): string {
+  return `its last lines:\n${output.trim().split('\n').slice(-5).map((line) => `  ${line}`.trimEnd()).join('\n')}`;
+}
+
 export class EngineError extends ExternalError {
   override readonly name = 'EngineError';
   /** Who holds the state lock, when the engine could not take it. */
@@ -63,7 +68,7 @@ export class EngineError extends ExternalError {
             diagnostics
               .filter((d) => d.severity === 'error')
               .map((d) => `${d.summary}${d.detail ? `: ${d.detail.split('\n')[0]}` : ''}`)
-              .join('; ') || output.trim().split('\n').slice(-5).join(' / ')
+              .join('; ') || lastLines(output)
           }`,
     );
     this.lockHolder = holder;

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { quietAwsSdkNodeVersionWarning } from '@platform/workspace';
 import type { EnvironmentConfig, StateConfig } from '@platform/config';
 import { s3StateKey } from '@platform/core';
 import { awsS3 } from '@platform/engine';
@@ -66,6 +67,7 @@ interface Credentials {
 }
 
 function stateClient(region: string, endpoint: string | undefined, credentials: Credentials | undefined): S3Client {
+  quietAwsSdkNodeVersionWarning();
   return new (awsS3().S3Client)({
     region,
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),

@@ -2,7 +2,7 @@ import type * as AwsS3 from '@aws-sdk/client-s3';
 import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { assertValidPrefix, compareKeys } from './keys';
 import { assertValidKey, type ObjectStore } from './object-store';
-import { ExternalError, loadOnFirstUse, UsageError } from '@platform/workspace';
+import { ExternalError, loadOnFirstUse, quietAwsSdkNodeVersionWarning, UsageError } from '@platform/workspace';
 
 /** The AWS SDK's S3 client package, loaded by the first command that talks to S3. */
 const awsS3 = loadOnFirstUse<typeof AwsS3>('@aws-sdk/client-s3');
@@ -173,6 +173,7 @@ export function s3ClientFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
   const accessKeyId = nonEmpty(env['AWS_ACCESS_KEY_ID']);
   const secretAccessKey = nonEmpty(env['AWS_SECRET_ACCESS_KEY']);
   const sessionToken = nonEmpty(env['AWS_SESSION_TOKEN']);
+  quietAwsSdkNodeVersionWarning();
   return new (awsS3().S3Client)({
     region: nonEmpty(env[S3_STORE_ENVIRONMENT.region]) ?? 'us-east-1',
     // Static keys from the environment given (not necessarily this process's); else the SDK's own chain.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { listEnvironments } from '@platform/config';
 import { synthesizeAllEnvironments, type StackSynthReport, type SynthFailure } from '@platform/synth';
 import { listStacks, markdownTable, synthOutputDir } from '@platform/workspace';
-import { runNxTargets } from './nx';
+import { failedTaskLogs, runNxTargetsToLog } from './nx';
 import { readTestResults, TEST_RESULTS_DIR, type TestTotals } from './test-results';
 
 export interface CheckRow {
@@ -98,13 +98,70 @@ export function renderSummary(summary: CheckSummary): string {
   );
   const verdict = summary.ok
     ? `All ${summary.rows.length} stack x environment combinations synthesized and passed the guardrails; every stack's tests passed.`
-    : 'FAILED: see the rows above and the task output before them.';
+    : `FAILED: see the rows above and the output of the failed tasks before them (every task's output: ${CHECK_LOG}).`;
   return `## Synth and guardrails\n\n${synth}\n\n## Stack tests\n\n${tests}\n\n${verdict}\n`;
 }
 
 export interface CheckOptions {
   readonly workspaceRoot: string;
   readonly json: boolean;
+  /** Where progress and the logs of failed tasks go (stderr by default; the summary goes to stdout). */
+  readonly progress?: (line: string) => void;
+}
+
+/** Where `npm start` keeps the whole output of its Nx run. */
+export const CHECK_LOG = 'dist/reports/check.log';
+
+/**
+ * A line per stack as its synth and its tests finish, read from what they leave in dist/ (both
+ * folders are emptied before the run, and Nx restores a cached task's outputs).
+ */
+export function watchCheckProgress(workspaceRoot: string, print: (line: string) => void, intervalMs = 500): () => void {
+  const stacks = listStacks(workspaceRoot);
+  const seen = new Set<string>();
+  const tick = () => {
+    for (const stack of stacks) {
+      if (!seen.has(`synth:${stack}`)) {
+        const report = readSynthReportIfComplete(workspaceRoot, stack);
+        if (report) {
+          seen.add(`synth:${stack}`);
+          print(`✓ synth ${stack}: ${Object.keys(report.environments).length} environments, guardrails pass`);
+        }
+      }
+      if (!seen.has(`test:${stack}`)) {
+        const totals = readStackTestsIfComplete(workspaceRoot, stack);
+        if (totals) {
+          seen.add(`test:${stack}`);
+          const ok = totals.failed === 0 && totals.passed > 0;
+          print(ok ? `✓ test ${stack}: ${totals.passed} passed` : `✗ test ${stack}: ${totals.failed} failed, ${totals.passed} passed`);
+        }
+      }
+    }
+  };
+  const timer = setInterval(tick, intervalMs);
+  return () => {
+    clearInterval(timer);
+    tick();
+  };
+}
+
+/** A file another process may be writing: undefined until it parses. */
+function readJsonIfComplete<T>(file: string): T | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function readSynthReportIfComplete(workspaceRoot: string, stack: string): StackSynthReport | undefined {
+  return readJsonIfComplete<StackSynthReport>(join(workspaceRoot, synthOutputDir(stack), 'synth.json'));
+}
+
+function readStackTestsIfComplete(workspaceRoot: string, stack: string): { passed: number; failed: number } | undefined {
+  const report = readJsonIfComplete<{ numPassedTests: number; numFailedTests: number }>(join(workspaceRoot, TEST_RESULTS_DIR, 'stacks', `${stack}.json`));
+  return report && { passed: report.numPassedTests, failed: report.numFailedTests };
 }
 
 /** The main job on the embedded default: synth, test and policy-check every stack, then a summary. */
@@ -113,7 +170,21 @@ export async function runCheck(options: CheckOptions): Promise<number> {
   // Stale results must not pass for fresh ones; Nx restores cached outputs for unchanged tasks.
   rmSync(join(workspaceRoot, 'dist/stacks'), { recursive: true, force: true });
   rmSync(join(workspaceRoot, TEST_RESULTS_DIR, 'stacks'), { recursive: true, force: true });
-  const nxExit = await runNxTargets(workspaceRoot, ['synth', 'test'], ['--projects=tag:type:stack']);
+  const progress = options.progress ?? ((line: string) => console.error(line));
+  progress(`Synthesizing and testing every stack through Nx (the whole output goes to ${CHECK_LOG}):`);
+  const stopWatching = watchCheckProgress(workspaceRoot, progress);
+  let nx: Awaited<ReturnType<typeof runNxTargetsToLog>>;
+  try {
+    nx = await runNxTargetsToLog(workspaceRoot, ['synth', 'test'], ['--projects=tag:type:stack'], join(workspaceRoot, CHECK_LOG));
+  } finally {
+    stopWatching();
+  }
+  const nxExit = nx.exitCode;
+  if (nxExit !== 0) {
+    const failed = failedTaskLogs(nx.output);
+    for (const { task, log } of failed) progress(`\n--- ${task} failed; its output:\n${log}`);
+    if (failed.length === 0) progress(`\nNx failed (exit ${nxExit}); its output:\n${nx.output.trim()}`);
+  }
   const summary = await summarize(workspaceRoot);
   console.log(options.json ? JSON.stringify(summary, null, 2) : `\n${renderSummary(summary)}`);
   return summary.ok && nxExit === 0 ? 0 : 1;

@@ -7,3 +7,4 @@ export * from './run-id';
 export * from './run-in-background';
 export * from './stack-order';
 export * from './stacks';
+export { quietAwsSdkNodeVersionWarning } from './aws-sdk';

@@ -56,3 +56,20 @@ export function strings(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   return typeof value === 'string' ? [value] : [];
 }
+
+/**
+ * A Terraform attribute path in the terms of the TypeScript that sets it (cdktf's props):
+ * `settings.ip_configuration.ipv4_enabled` -> `settings.ipConfiguration.ipv4Enabled`.
+ */
+export function propertyPath(attribute: string): string {
+  return attribute.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** The provider class of a resource type: `google_storage_bucket` -> `StorageBucket`. */
+export function resourceClass(type: string): string {
+  return type
+    .replace(/^google_/, '')
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

@@ -4,6 +4,7 @@ import { ProjectIamPolicy } from '@cdktf/provider-google/lib/project-iam-policy'
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketAccessControl } from '@cdktf/provider-google/lib/storage-bucket-access-control';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { StorageBucketIamPolicy } from '@cdktf/provider-google/lib/storage-bucket-iam-policy';
@@ -122,6 +123,21 @@ describe('guardrails', () => {
     expect(JSON.stringify(found)).not.toContain('hunter2');
   });
 
+  // The fix is read by someone editing TypeScript: cdktf props (publicAccessPrevention), not HCL (public_access_prevention = ...).
+  it.each(violations.map((c) => [c.rule, c.name, c] as const))('%s says how to fix %s in the TypeScript props', (_rule, _name, c) => {
+    const stack = googleStack(LABELS);
+    c.seed(stack);
+    const [violation] = evaluatePolicy(stack, context(c.tier));
+    expect(violation!.fix).not.toMatch(/\b[a-z0-9]+_[a-z0-9_]+\b(?!')/);
+    expect(violation!.fix).not.toMatch(/ = /);
+  });
+
+  it('names the prop and value of a public bucket fix as TypeScript sets them', () => {
+    const stack = googleStack(LABELS);
+    new StorageBucket(stack, 'b', { name: 'b', location: 'EU', uniformBucketLevelAccess: true, publicAccessPrevention: 'inherited', encryption: { defaultKmsKeyName: 'k' } });
+    expect(evaluatePolicy(stack, context('development')).map((v) => v.fix)).toEqual(["set publicAccessPrevention: 'enforced' in the StorageBucket props"]);
+  });
+
   it.each(guardrails.map((r) => r.id))('rule %s has at least one seeded violation', (id) => {
     expect(violations.some((c) => c.rule === id)).toBe(true);
   });
@@ -212,7 +228,7 @@ describe('labels-required', () => {
     (stack.node.findChild('google') as TerraformProvider).addOverride('default_labels', { 'cost-center': 'cc-42' });
     const cluster = compliant.cluster(stack, 'c');
     expect(evaluatePolicy(stack, ctx)).toEqual([
-      expect.objectContaining({ rule: 'labels-required', address: addressOf(cluster), fix: expect.stringMatching(/resource's resource_labels/) }),
+      expect.objectContaining({ rule: 'labels-required', address: addressOf(cluster), fix: expect.stringMatching(/resource's resourceLabels/) }),
     ]);
   });
 

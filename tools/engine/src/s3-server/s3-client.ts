@@ -1,5 +1,5 @@
 import type * as AwsS3 from '@aws-sdk/client-s3';
-import { loadOnFirstUse } from '@platform/workspace';
+import { loadOnFirstUse, quietAwsSdkNodeVersionWarning } from '@platform/workspace';
 
 /** The AWS SDK's S3 client package, loaded by the first command that talks to S3. */
 export const awsS3 = loadOnFirstUse<typeof AwsS3>('@aws-sdk/client-s3');
@@ -22,6 +22,7 @@ export interface S3Connection {
  * Call `destroy()` when done to close its keep-alive sockets.
  */
 export function s3ClientFor(server: S3Connection): AwsS3.S3Client {
+  quietAwsSdkNodeVersionWarning();
   return new (awsS3().S3Client)({
     endpoint: server.endpoint,
     region: server.region ?? 'us-east-1',

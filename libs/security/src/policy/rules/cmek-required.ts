@@ -1,4 +1,4 @@
-import { at, blocks, isReference, isSet, show, type Config } from '../config';
+import { at, blocks, isReference, isSet, propertyPath, show, type Config } from '../config';
 import type { Finding, PolicyRule } from '../types';
 
 const KEY = 'a KMS key from the security stack (KmsKey.id)';
@@ -16,7 +16,7 @@ function simple(attribute: string, ...path: string[]): KeyCheck {
       const value = at(config, ...path);
       return isSet(value)
         ? []
-        : [{ message: `${attribute} is ${show(value)}: data is encrypted with a Google-managed key, not a customer-managed one`, fix: `set ${attribute} to ${KEY}` }];
+        : [{ message: `${attribute} is ${show(value)}: data is encrypted with a Google-managed key, not a customer-managed one`, fix: `set ${propertyPath(attribute)} to ${KEY}` }];
     },
   };
 }
@@ -26,27 +26,27 @@ const secretCheck: KeyCheck = {
   findings: (config) => {
     const replication = blocks(config.replication)[0];
     if (replication === undefined) {
-      return [{ message: 'replication is unset: the secret has no customer-managed key', fix: `use the Secret construct, or set replication.user_managed.replicas[].customer_managed_encryption.kms_key_name to ${KEY}` }];
+      return [{ message: 'replication is unset: the secret has no customer-managed key', fix: `use the Secret construct, or set replication.userManaged.replicas[].customerManagedEncryption.kmsKeyName to ${KEY}` }];
     }
     const auto = blocks(replication.auto)[0];
     if (auto !== undefined) {
       const key = at(auto, 'customer_managed_encryption', 'kms_key_name');
       return isSet(key)
         ? []
-        : [{ message: `replication.auto.customer_managed_encryption.kms_key_name is ${show(key)}: automatic replication uses a Google-managed key`, fix: `use the Secret construct (user-managed replicas, one CMEK key per location), or set replication.auto.customer_managed_encryption.kms_key_name to ${KEY}` }];
+        : [{ message: `replication.auto.customer_managed_encryption.kms_key_name is ${show(key)}: automatic replication uses a Google-managed key`, fix: `use the Secret construct (user-managed replicas, one CMEK key per location), or set replication.auto.customerManagedEncryption.kmsKeyName to ${KEY}` }];
     }
     const userManaged = blocks(replication.user_managed)[0];
     const replicas = userManaged === undefined ? [] : userManaged.replicas;
     if (isReference(replicas)) return [];
     const list = blocks(replicas);
     if (list.length === 0) {
-      return [{ message: 'replication has neither auto nor user_managed replicas with a customer-managed key', fix: `use the Secret construct, or set replication.user_managed.replicas[].customer_managed_encryption.kms_key_name to ${KEY}` }];
+      return [{ message: 'replication has neither auto nor user_managed replicas with a customer-managed key', fix: `use the Secret construct, or set replication.userManaged.replicas[].customerManagedEncryption.kmsKeyName to ${KEY}` }];
     }
     return list
       .filter((replica) => !isSet(at(replica, 'customer_managed_encryption', 'kms_key_name')))
       .map((replica) => ({
         message: `replica in location ${show(replica.location)} has customer_managed_encryption.kms_key_name ${show(at(replica, 'customer_managed_encryption', 'kms_key_name'))}: it uses a Google-managed key`,
-        fix: `set the replica's customer_managed_encryption.kms_key_name to ${KEY} in the same location (Secret construct: replicas.<location>.kmsKeyName)`,
+        fix: `set the replica's customerManagedEncryption.kmsKeyName to ${KEY} in the same location (Secret construct: replicas.<location>.kmsKeyName)`,
       }));
   },
 };
@@ -61,7 +61,7 @@ const clusterCheck: KeyCheck = {
       ? []
       : [{
           message: `database_encryption is state ${show(state)} with key_name ${show(keyName)}: etcd secrets are not encrypted with a customer-managed key`,
-          fix: `set database_encryption { state = "ENCRYPTED", key_name = ${KEY} }`,
+          fix: `set databaseEncryption: { state: 'ENCRYPTED', keyName: ${KEY} } in the ContainerCluster props`,
         }];
   },
 };

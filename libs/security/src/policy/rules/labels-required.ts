@@ -1,5 +1,5 @@
 import { isValidLabelKey, isValidLabelValue, LABEL_KEY_RULE, LABEL_VALUE_RULE } from '../../labels';
-import { isReference } from '../config';
+import { isReference, propertyPath } from '../config';
 import type { Finding, PolicyRule } from '../types';
 
 export const labelsRequired: PolicyRule = {
@@ -23,8 +23,8 @@ export const labelsRequired: PolicyRule = {
         message: `missing required label${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (labels seen: ${seen.length > 0 ? seen.join(', ') : 'none'})`,
         fix:
           mangled.length > 0
-            ? `cdktf rewrites '-' to '_' in provider default_labels keys (${mangled.map((k) => `'${k}' became '${k.replace(/-/g, '_')}'`).join(', ')}): set them with provider.addOverride('default_labels', {...}), or add them to the resource's ${attribute}`
-            : `add ${missing.join(', ')} to the resource's ${attribute}, or to the google provider's default_labels (set from the environment config)`,
+            ? `cdktf rewrites '-' to '_' in the keys of the GoogleProvider's defaultLabels (${mangled.map((k) => `'${k}' became '${k.replace(/-/g, '_')}'`).join(', ')}): set them with provider.addOverride('default_labels', {...}), or add them to the resource's ${propertyPath(attribute)}`
+            : `add ${missing.join(', ')} to the resource's ${propertyPath(attribute)}, or to the GoogleProvider's defaultLabels (set from the environment config)`,
       });
     }
     for (const key of Object.keys(merged).sort()) {

@@ -50,7 +50,7 @@ export const noOpenAdminIngress: PolicyRule = {
       const portsSeen = strings(allow.ports);
       findings.push({
         message: `allows ${String(allow.protocol)} ${portsSeen.length > 0 ? `ports [${portsSeen.join(', ')}]` : 'on every port'} from ${openRanges.join(', ')}, which opens ${what} to the internet`,
-        fix: 'restrict source_ranges to known ranges (e.g. 35.235.240.0/20 for IAP TCP forwarding) or drop the admin ports; reach VMs through IAP or a bastion',
+        fix: 'restrict sourceRanges to known ranges (e.g. 35.235.240.0/20 for IAP TCP forwarding) or drop the admin ports; reach VMs through IAP or a bastion',
       });
     }
     return findings;

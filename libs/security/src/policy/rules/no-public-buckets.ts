@@ -11,14 +11,14 @@ export const noPublicBuckets: PolicyRule = {
     if (!isReference(uniform) && !isTrue(uniform)) {
       findings.push({
         message: `uniform_bucket_level_access is ${show(uniform)}: object ACLs can grant access outside IAM`,
-        fix: 'set uniform_bucket_level_access = true',
+        fix: 'set uniformBucketLevelAccess: true in the StorageBucket props',
       });
     }
     const prevention = resource.config.public_access_prevention;
     if (!isReference(prevention) && prevention !== 'enforced') {
       findings.push({
         message: `public_access_prevention is ${show(prevention)}: the bucket can be made public`,
-        fix: 'set public_access_prevention = "enforced"',
+        fix: "set publicAccessPrevention: 'enforced' in the StorageBucket props",
       });
     }
     return findings;

@@ -12,7 +12,7 @@ export const noSecretValues: PolicyRule = {
       case 'google_secret_manager_secret_version':
         for (const attribute of ['secret_data', 'secret_data_wo']) {
           if (isSet(config[attribute])) {
-            findings.push({ message: `${attribute} is set (value not shown): secret values must not be in the configuration or state`, fix: `remove the google_secret_manager_secret_version; ${OUT_OF_BAND}` });
+            findings.push({ message: `${attribute} is set (value not shown): secret values must not be in the configuration or state`, fix: `remove the SecretManagerSecretVersion; ${OUT_OF_BAND}` });
           }
         }
         break;
@@ -21,12 +21,12 @@ export const noSecretValues: PolicyRule = {
         for (const attribute of type === 'google_sql_user' ? ['password', 'password_wo'] : ['root_password', 'root_password_wo']) {
           const value = config[attribute];
           if (isSet(value) && !isReference(value)) {
-            findings.push({ message: `${attribute} is a literal (value not shown): the password is in the synthesized configuration`, fix: 'use IAM database authentication (type = "CLOUD_IAM_SERVICE_ACCOUNT"), or keep the password in Secret Manager and set it out of band' });
+            findings.push({ message: `${attribute} is a literal (value not shown): the password is in the synthesized configuration`, fix: "use IAM database authentication (SqlUser type: 'CLOUD_IAM_SERVICE_ACCOUNT'), or keep the password in Secret Manager and set it out of band" });
           }
         }
         break;
       case 'google_service_account_key':
-        findings.push({ message: 'a service account key is created: its private key lands in Terraform state', fix: 'remove the key; use attached service accounts, workload identity or workload identity federation' });
+        findings.push({ message: 'a service account key is created: its private key lands in Terraform state', fix: 'remove the ServiceAccountKey; use attached service accounts, workload identity or workload identity federation' });
         break;
       default:
         break;

@@ -1,4 +1,4 @@
-import { at, blocks, isFalse, isReference, isSet, isTrue, show, type Config } from '../config';
+import { at, blocks, isFalse, isReference, isSet, isTrue, propertyPath, show, type Config } from '../config';
 import type { Finding, PolicyRule } from '../types';
 
 function nodePoolFindings(config: Config, where: string): Finding[] {
@@ -6,7 +6,7 @@ function nodePoolFindings(config: Config, where: string): Finding[] {
   return isFalse(value)
     ? [{
         message: `${where}network_config.enable_private_nodes is false: nodes get public IP addresses`,
-        fix: 'remove network_config.enable_private_nodes (inherit the private cluster setting) or set it to true',
+        fix: 'remove networkConfig.enablePrivateNodes (inherit the private cluster setting) or set it to true',
       }]
     : [];
 }
@@ -18,7 +18,7 @@ function instanceFindings(config: Config): Finding[] {
       if (isSet(nic[attribute]) && (isReference(nic[attribute]) || blocks(nic[attribute]).length > 0)) {
         findings.push({
           message: `network_interface[${index}].${attribute} is set: the VM gets an external IP address`,
-          fix: `remove ${attribute} from the network interface; use Cloud NAT for egress and IAP or a load balancer for ingress`,
+          fix: `remove ${propertyPath(attribute)} from the networkInterface; use Cloud NAT for egress and IAP or a load balancer for ingress`,
         });
       }
     }
@@ -38,7 +38,7 @@ export const privateNodes: PolicyRule = {
         if (!isReference(value) && !isTrue(value)) {
           findings.push({
             message: `private_cluster_config.enable_private_nodes is ${show(value)}: nodes get public IP addresses`,
-            fix: 'set private_cluster_config { enable_private_nodes = true, master_ipv4_cidr_block = ... }',
+            fix: "set privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: '...' } in the ContainerCluster props",
           });
         }
         blocks(config.node_pool).forEach((pool, index) => findings.push(...nodePoolFindings(pool, `node_pool[${index}].`)));
@@ -55,7 +55,7 @@ export const privateNodes: PolicyRule = {
         return !isReference(value) && !isFalse(value)
           ? [{
               message: `settings.ip_configuration.ipv4_enabled is ${show(value)} (the API default is true): the instance gets a public IP address`,
-              fix: 'set settings.ip_configuration { ipv4_enabled = false, private_network = <VPC self link> }',
+              fix: 'set settings.ipConfiguration: { ipv4Enabled: false, privateNetwork: <Vpc selfLink> } in the SqlDatabaseInstance props',
             }]
           : [];
       }

@@ -106,6 +106,8 @@ describe('stack generator', () => {
       stack: { upstream: ['security'] },
       nx: { tags: ['layer:service'] },
     });
+    const manifest = read(tree, 'stacks/audit-archive/package.json');
+    expect(manifest, 'in the layout nx release writes back, so a release changes the version line alone').toBe(`${JSON.stringify(JSON.parse(manifest), null, 2)}\n`);
     expect(JSON.parse(read(tree, 'stacks/audit-archive/tsconfig.json'))).toEqual({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts'] });
   });
 

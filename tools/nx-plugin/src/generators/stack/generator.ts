@@ -244,6 +244,10 @@ export async function stackGenerator(tree: Tree, options: StackGeneratorSchema):
     firstEnvironment: environments[0]!.name,
   });
 
+  // As `nx release` writes it back (two-space JSON), so a release changes the version line alone.
+  const manifest = `stacks/${name}/package.json`;
+  tree.write(manifest, `${JSON.stringify(JSON.parse(tree.read(manifest, 'utf-8')!), null, 2)}\n`);
+
   tree.write(CONTRACTS_INDEX, addContractExport(indexText, contractName, name));
   // The scaffold uses the providers of the stack it must read (the google provider only), so
   // it starts with that stack's committed lock file; `npm run lock-providers` after adding one.
