@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Command } from 'commander';
+import { quote } from 'zx';
 import { loadEnvironment } from '@platform/config';
 import { startStateServer, type StateServerSession } from '@platform/engine';
 import { openConfiguredStore } from '@platform/store';
@@ -73,7 +74,7 @@ const program = new Command('drill')
     if (!options.planOnly) {
       mkdirSync(dirname(marker), { recursive: true, mode: 0o700 });
       writeFileSync(marker, `${JSON.stringify({ runId: answerable, startedAt: startedAt.toISOString(), pid: process.pid }, null, 2)}\n`, { mode: 0o600 });
-      console.error(`drill ${id}: if it is killed before it tears down, 'npm run drill -- --env ${options.env} --cleanup ${answerable}' tears down what it left`);
+      console.error(`drill ${id}: if it is killed before it tears down, '${cleanupCommand(options, answerable)}' tears down what it left`);
     }
     const server = await stateServerIfNeeded(repository, estate, options.env);
     let clean = false;
@@ -99,7 +100,7 @@ const program = new Command('drill')
       const report =
         clean || drilled.mode === 'plan-only'
           ? drilled
-          : { ...drilled, cleanup: { ...drilled.cleanup, stateKeptIn: { location: stateLocation(repository, estate, options.env, server), command: cleanupCommand(options.env, answerable) } } };
+          : { ...drilled, cleanup: { ...drilled.cleanup, stateKeptIn: { location: stateLocation(repository, estate, options.env, server), command: cleanupCommand(options, answerable) } } };
       const trend = drillTrend(report, await listDrillReports(store, report.environment));
       const markdown = renderDrillReport(report, trend);
       await saveDrillReport(store, report, markdown);
@@ -112,12 +113,16 @@ const program = new Command('drill')
       if (clean && !options.planOnly) rmSync(marker, { force: true });
       if (server) {
         if (clean) rmSync(server.server.dataDir, { recursive: true, force: true });
-        else console.error(`state of ${options.env} kept in ${relative(repository, server.server.dataDir)}: '${cleanupCommand(options.env, answerable)}' (or a new drill) tears down what is left`);
+        else console.error(`state of ${options.env} kept in ${relative(repository, server.server.dataDir)}: '${cleanupCommand(options, answerable)}' (or a new drill) tears down what is left`);
       }
     }
   });
 
-const cleanupCommand = (environment: string, run: string) => `npm run drill -- --env ${environment} --cleanup ${run}`;
+/** The command that tears down what a run left: the same estate, stores and environment as the run's. */
+function cleanupCommand(options: { env: string; estate: string; store?: string; backup?: string }, run: string): string {
+  const flags = [...(options.estate === '.' ? [] : ['--estate', options.estate]), '--env', options.env, ...(options.store ? ['--store', options.store] : []), ...(options.backup ? ['--backup', options.backup] : [])];
+  return ['npm run drill --', ...flags.map((flag) => quote(flag)), '--cleanup', run].join(' ');
+}
 
 /** Where the drill environment's state is: the drill's own server's data folder, else its configured bucket and prefix. */
 function stateLocation(repository: string, estate: string, name: string, server: StateServerSession | undefined): string {

@@ -205,7 +205,8 @@ describe('rebuild-from-zero drill of the fixture estate, real engine and S3 serv
 
       const marker = join(repository, 'dist/drill-state/local.run.json');
       const { runId: killedRun } = JSON.parse(readFileSync(marker, 'utf8')) as { runId: string };
-      expect(stderr).toContain(`'npm run drill -- --env local --cleanup ${killedRun}' tears down what it left`);
+      // The same estate and stores as the killed run: the printed command works as it is.
+      expect(stderr).toContain(`'npm run drill -- --estate ${ESTATE} --env local --store ${storeDir} --backup ${backups} --cleanup ${killedRun}' tears down what it left`);
       const cleanup = (run: string) => spawnSync('npm', ['run', '--silent', 'drill', '--', '--estate', ESTATE, '--env', 'local', '--store', storeDir, '--cleanup', run, '--json'], { cwd: repository, env, encoding: 'utf8' });
       const wrong = cleanup('20260101T000000Z-0000');
       expect(wrong.status).toBe(1);
