@@ -18,11 +18,12 @@ const named = readNamedCommands(WORKSPACE);
 const NOT_RUN_HERE = new Set(['npm ci', 'npm start', 'npm test', 'npm run bench']);
 
 /**
- * A reader's terminal: no FORCE_COLOR (Node warns when Nx adds NO_COLOR beside it), and a git
- * identity for the pages that make a throwaway commit (a CI runner has none).
+ * A reader's terminal: neither FORCE_COLOR nor NO_COLOR (CI sets them; Node warns when one
+ * process sees both, and Nx adds FORCE_COLOR to its tasks), and a git identity for the pages
+ * that make a throwaway commit (a CI runner has none).
  */
 function readerEnvironment(): NodeJS.ProcessEnv {
-  const { FORCE_COLOR: _forced, ...env } = nxChildEnvironment();
+  const { FORCE_COLOR: _forced, NO_COLOR: _none, ...env } = nxChildEnvironment();
   return {
     ...env,
     GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? 'Docs Reader',
