@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
 import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
@@ -35,7 +36,8 @@ function readerEnvironment(): NodeJS.ProcessEnv {
 
 function run(cwd: string, command: string) {
   const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: readerEnvironment(), maxBuffer: 64 * 1024 * 1024 });
-  return { code: result.status, output: `${result.stdout}${result.stderr}` };
+  // The text a reader sees: Nx colours its output in some terminals and CI environments.
+  return { code: result.status, output: stripVTControlCharacters(`${result.stdout}${result.stderr}`) };
 }
 
 const pages = new Map<string, string>();
