@@ -4,7 +4,7 @@ import { listEnvironments } from '@platform/config';
 import { synthesizeAllEnvironments, type StackSynthReport, type SynthFailure } from '@platform/synth';
 import { listStacks, markdownTable, synthOutputDir } from '@platform/workspace';
 import { failedTaskLogs, runNxTargetsToLog } from './nx';
-import { readTestResults, TEST_RESULTS_DIR, type TestTotals } from './test-results';
+import { readProjectTestResult, readTestResults, TEST_RESULTS_DIR, type TestTotals } from './test-results';
 
 export interface CheckRow {
   readonly stack: string;
@@ -129,7 +129,7 @@ export function watchCheckProgress(workspaceRoot: string, print: (line: string) 
         }
       }
       if (!seen.has(`test:${stack}`)) {
-        const totals = readStackTestsIfComplete(workspaceRoot, stack);
+        const totals = readProjectTestResult(workspaceRoot, `stacks/${stack}`);
         if (totals) {
           seen.add(`test:${stack}`);
           const ok = totals.failed === 0 && totals.passed > 0;
@@ -159,10 +159,7 @@ function readSynthReportIfComplete(workspaceRoot: string, stack: string): StackS
   return readJsonIfComplete<StackSynthReport>(join(workspaceRoot, synthOutputDir(stack), 'synth.json'));
 }
 
-function readStackTestsIfComplete(workspaceRoot: string, stack: string): { passed: number; failed: number } | undefined {
-  const report = readJsonIfComplete<{ numPassedTests: number; numFailedTests: number }>(join(workspaceRoot, TEST_RESULTS_DIR, 'stacks', `${stack}.json`));
-  return report && { passed: report.numPassedTests, failed: report.numFailedTests };
-}
+
 
 /** The main job on the embedded default: synth, test and policy-check every stack, then a summary. */
 export async function runCheck(options: CheckOptions): Promise<number> {

@@ -17,6 +17,9 @@ describe('npm start progress', () => {
     return root;
   }
 
+  /** What Vitest's JSON reporter writes, the counts that matter here set. */
+  const vitestReport = (passed: number, failed: number) =>
+    JSON.stringify({ numPassedTests: passed, numFailedTests: failed, numPendingTests: 0, numTodoTests: 0, numTotalTestSuites: 1, testResults: [] });
   const write = (file: string, text: string) => {
     mkdirSync(join(root, file, '..'), { recursive: true });
     writeFileSync(join(root, file), text);
@@ -27,8 +30,8 @@ describe('npm start progress', () => {
     const lines: string[] = [];
     const stop = watchCheckProgress(root, (line) => lines.push(line), 60_000);
     write('dist/stacks/network/synth.json', JSON.stringify({ environments: { dev: {}, prod: {} } }));
-    write('dist/test-results/stacks/network.json', JSON.stringify({ numPassedTests: 4, numFailedTests: 1 }));
-    write('dist/test-results/stacks/web.json', JSON.stringify({ numPassedTests: 0, numFailedTests: 0 }));
+    write('dist/test-results/stacks/network.json', vitestReport(4, 1));
+    write('dist/test-results/stacks/web.json', vitestReport(0, 0));
     write('dist/stacks/web/synth.json', '{"environments": {'); // still being written
     stop();
     expect(lines).toEqual(['✓ synth network: 2 environments, guardrails pass', '✗ test network: 1 failed, 4 passed', '✗ test web: 0 failed, 0 passed']);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -27,22 +26,12 @@ export async function runNxTargetsToLog(
   extraArgs: readonly string[],
   logFile: string,
 ): Promise<{ readonly exitCode: number; readonly output: string }> {
-  const chunks: Buffer[] = [];
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn('npx', ['nx', 'run-many', '-t', targets.join(','), '--outputStyle=static', ...extraArgs], {
-      cwd: workspaceRoot,
-      env: { ...process.env, NX_TUI: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
-  });
-  const output = Buffer.concat(chunks).toString('utf8');
+  const result = await $({ cwd: workspaceRoot, nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NX_TUI: 'false' } })`npx nx run-many -t ${targets.join(',')} --outputStyle=static ${extraArgs}`;
+  // stdout and stderr in the order Nx wrote them.
+  const output = result.stdall;
   mkdirSync(dirname(logFile), { recursive: true });
   writeFileSync(logFile, output);
-  return { exitCode, output };
+  return { exitCode: result.exitCode ?? 1, output };
 }
 
 /**

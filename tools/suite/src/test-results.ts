@@ -35,16 +35,24 @@ export function readTestResults(workspaceRoot: string): Map<string, TestTotals> 
   const totals = new Map<string, TestTotals>();
   for (const file of walk(base).sort()) {
     const project = relative(base, file).replace(/\.json$/, '');
-    const report = JSON.parse(readFileSync(file, 'utf8')) as VitestJsonReport;
-    totals.set(project, {
-      project,
-      passed: report.numPassedTests,
-      failed: report.numFailedTests,
-      skipped: report.numPendingTests + report.numTodoTests,
-      files: report.testResults.length,
-    });
+    totals.set(project, totalsOf(project, JSON.parse(readFileSync(file, 'utf8')) as VitestJsonReport));
   }
   return totals;
+}
+
+function totalsOf(project: string, report: VitestJsonReport): TestTotals {
+  return { project, passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests, files: report.testResults.length };
+}
+
+/** One project's totals (e.g. `stacks/network`), or undefined while its report is missing or still being written. */
+export function readProjectTestResult(workspaceRoot: string, project: string): TestTotals | undefined {
+  const file = join(workspaceRoot, TEST_RESULTS_DIR, `${project}.json`);
+  if (!existsSync(file)) return undefined;
+  try {
+    return totalsOf(project, JSON.parse(readFileSync(file, 'utf8')) as VitestJsonReport);
+  } catch {
+    return undefined;
+  }
 }
 
 export function sumTotals(totals: Iterable<TestTotals>): Omit<TestTotals, 'project'> {
