@@ -13,3 +13,4 @@ export {
   type SynthesizeEveryEnvironmentOptions,
   type SynthFailure,
 } from './environments';
+export { DRILL_RUN_SUFFIX_LENGTH, DRILL_RUN_SUFFIX_VARIABLE, drillRunSuffix, isDrillRunSuffix } from './drill-names';

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { PlatformStack } from './platform-stack';
 import { defineStack } from './stack-definition';
 import { OLDEST_SUPPORTED_ENGINE } from './engine-version-checks';
+import { drillRunSuffix, isDrillRunSuffix } from './drill-names';
 import { PolicyViolationError, synthesizeStack } from './synthesize';
 
 const gcsEnv: EnvironmentConfig = {
@@ -228,5 +229,35 @@ describe('synthesizeStack', () => {
     const keys = Object.keys(JSON.parse(result.json) as object);
     expect(keys).toEqual([...keys].sort());
     expect(result.json).not.toMatch(/\/tmp|\/work|\\\\/);
+  });
+});
+
+describe('PlatformStack.uniqueName', () => {
+  it('keeps a name as given outside drill environments', () => {
+    const stack = stackIn(gcsEnv);
+    expect(stack.uniqueName('dev-platform')).toBe('dev-platform');
+    expect(synth(stack).variable).toEqual({});
+  });
+
+  it('suffixes a name with the drill run suffix variable in a drill environment, so the JSON is the same for every run', () => {
+    const stack = stackIn(s3Env);
+    const name = stack.uniqueName('drill-platform');
+    new StorageBucket(stack, 'b', { name, location: 'EU' });
+    const parsed = synth(stack);
+    expect(parsed.resource.google_storage_bucket!.b!.name).toBe('drill-platform-${var.drill_run_suffix}');
+    expect(parsed.variable).toMatchObject({ drill_run_suffix: { type: 'string' } });
+  });
+
+  it('refuses a name with no room left for the suffix within the resource type limit', () => {
+    expect(() => stackIn(s3Env).uniqueName('a'.repeat(30), 32)).toThrow(/no room for the drill run suffix \(7 characters\) within 32/);
+    expect(() => stackIn(gcsEnv).uniqueName('a'.repeat(33), 32)).toThrow(/longer than 32 characters/);
+  });
+
+  it('derives a six hex digit suffix from a run id, the same for the same run', () => {
+    expect(drillRunSuffix('drill-20261207-0101')).toMatch(/^[0-9a-f]{6}$/);
+    expect(drillRunSuffix('drill-20261207-0101')).toBe(drillRunSuffix('drill-20261207-0101'));
+    expect(drillRunSuffix('drill-20261207-0101')).not.toBe(drillRunSuffix('drill-20261207-0102'));
+    expect(isDrillRunSuffix(drillRunSuffix('x'))).toBe(true);
+    expect(isDrillRunSuffix('ABCDEF')).toBe(false);
   });
 });

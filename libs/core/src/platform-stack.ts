@@ -11,6 +11,7 @@ import {
   type UpstreamValues,
 } from '@platform/contracts';
 import { applyPolicy, type PolicyContext } from '@platform/security';
+import { DRILL_RUN_SUFFIX_LENGTH, drillRunSuffixVariable } from './drill-names';
 import { configureStateBackend, remoteStateOf } from './state-backend';
 
 /** Labels every resource carries (through the provider's default_labels). */
@@ -66,6 +67,28 @@ export class PlatformStack extends TerraformStack {
 
   get region(): string {
     return this.environment.region;
+  }
+
+  /**
+   * The name of a resource that cannot be deleted or whose name stays reserved after deletion
+   * (KMS key rings and keys, Cloud SQL instances, workload identity pools, log buckets): `base`
+   * itself, and in a drill environment `base-<run suffix>`, the suffix coming from the drill run
+   * at apply time (DRILL_RUN_SUFFIX_VARIABLE), so the synthesized configuration stays the same
+   * for every run while each run's names are its own.
+   */
+  uniqueName(base: string, maxLength?: number): string {
+    if (this.environment.kind !== 'drill') {
+      if (maxLength !== undefined && base.length > maxLength) {
+        throw new Error(`stack '${this.stackName}': name '${base}' is longer than ${maxLength} characters`);
+      }
+      return base;
+    }
+    if (maxLength !== undefined && base.length + DRILL_RUN_SUFFIX_LENGTH > maxLength) {
+      throw new Error(
+        `stack '${this.stackName}': name '${base}' leaves no room for the drill run suffix (${DRILL_RUN_SUFFIX_LENGTH} characters) within ${maxLength}: shorten it`,
+      );
+    }
+    return `${base}-${drillRunSuffixVariable(this).stringValue}`;
   }
 
   /** Email of a Google-managed service agent of the project, e.g. `gs-project-accounts`. */

@@ -5,6 +5,7 @@ export interface ParsedStack {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
   readonly data: Record<string, Record<string, Record<string, unknown>>>;
   readonly output: Record<string, { value: unknown; description?: string }>;
+  readonly variable: Record<string, Record<string, unknown>>;
   readonly provider: Record<string, Record<string, unknown>[]>;
   readonly terraform: Record<string, unknown>;
   /** Every resource of a type, by logical name. */
@@ -24,6 +25,7 @@ export function parseSynthesized(json: string): ParsedStack {
     resource,
     data: parsed.data ?? {},
     output: parsed.output ?? {},
+    variable: parsed.variable ?? {},
     provider: parsed.provider ?? {},
     terraform: parsed.terraform ?? {},
     resourcesOf,

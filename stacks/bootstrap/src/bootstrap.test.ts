@@ -74,3 +74,10 @@ describe('bootstrap stack teardown', () => {
     expect(stackIn('prod').single('google_kms_crypto_key').lifecycle).toEqual({ prevent_destroy: true });
   });
 });
+
+describe('bootstrap stack in a drill', () => {
+  it('names its key ring after the drill run, since key rings can never be deleted', () => {
+    expect(stackIn('drill').single('google_kms_key_ring').name).toBe('drill-bootstrap-${var.drill_run_suffix}');
+    expect(stackIn('dev').single('google_kms_key_ring').name).toBe('dev-bootstrap');
+  });
+});

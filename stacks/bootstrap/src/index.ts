@@ -17,8 +17,9 @@ export default defineStack({
   build(stack, settings) {
     const env = stack.environment;
     // A CMEK key must live in the bucket's location (multi-region EU -> KMS location europe).
+    // Key rings can never be deleted: a drill's ring is its run's own.
     const keyRing = new KmsKeyRing(stack, 'key-ring', {
-      name: `${env.name}-bootstrap`,
+      name: stack.uniqueName(`${env.name}-bootstrap`, 63),
       location: kmsLocationOf(settings.bucketLocation),
     });
     const stateKey = keyRing.addKey('state-key', {

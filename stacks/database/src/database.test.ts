@@ -50,3 +50,10 @@ describe('database stack', () => {
     expect(stackIn('dev').single('google_sql_database_instance').deletion_protection).toBe(false);
   });
 });
+
+describe('database stack in a drill', () => {
+  it('names its instance after the drill run, since a deleted instance name stays reserved for a week', () => {
+    expect(stackIn('drill').single('google_sql_database_instance').name).toMatch(/^[a-z-]+-\$\{var\.drill_run_suffix\}$/);
+    expect(stackIn('prod').single('google_sql_database_instance').name).not.toContain('drill_run_suffix');
+  });
+});

@@ -16,7 +16,8 @@ export default defineStack({
     const protectData = env.tier !== 'development';
 
     const instance = new SqlDatabaseInstance(stack, 'instance', {
-      name: settings.instanceName,
+      // A deleted instance's name stays reserved for up to a week: a drill's instance is its run's own.
+      name: stack.uniqueName(settings.instanceName, 98),
       region: env.region,
       databaseVersion: settings.databaseVersion,
       encryptionKeyName: security.kmsKeyIds.get('sql'),

@@ -11,6 +11,7 @@ const KEY_PURPOSES = {
   artifacts: 'gcp-sa-artifactregistry',
   secrets: 'gcp-sa-secretmanager',
   run: 'serverless-robot-prod',
+  logging: 'gcp-sa-logging',
 } as const;
 
 /** Workload identities with the least privilege they need; never primitive roles. */
@@ -45,7 +46,8 @@ export default defineStack({
   settings: securitySettings,
   build(stack, settings) {
     const env = stack.environment;
-    const keyRing = new KmsKeyRing(stack, 'key-ring', { name: `${env.name}-platform`, location: env.region });
+    // Key rings can never be deleted: a drill's ring is its run's own.
+    const keyRing = new KmsKeyRing(stack, 'key-ring', { name: stack.uniqueName(`${env.name}-platform`, 63), location: env.region });
     const keys = {} as Record<keyof typeof KEY_PURPOSES, KmsKey>;
     for (const [purpose, agent] of Object.entries(KEY_PURPOSES) as [keyof typeof KEY_PURPOSES, string][]) {
       const key = keyRing.addKey(`key-${purpose}`, {

@@ -8,7 +8,7 @@ const synthesized = parseEach(synthesizeInEveryEnvironment(security, findWorkspa
 const environments = [...synthesized];
 const stackIn = (name: string) => synthesized.get(name)!;
 
-const PURPOSES = ['artifacts', 'gke', 'run', 'secrets', 'sql', 'storage'];
+const PURPOSES = ['artifacts', 'gke', 'logging', 'run', 'secrets', 'sql', 'storage'];
 
 describe('security stack', () => {
   it('synthesizes in every environment with the guardrails holding', () => {
@@ -33,6 +33,7 @@ describe('security stack', () => {
           expect.stringMatching(/@gcp-sa-artifactregistry\./),
           expect.stringMatching(/@gcp-sa-secretmanager\./),
           expect.stringMatching(/@serverless-robot-prod\./),
+          expect.stringMatching(/@gcp-sa-logging\./),
         ]),
       );
     });
@@ -75,5 +76,12 @@ describe('security stack teardown', () => {
     for (const key of Object.values(stackIn('prod').resourcesOf('google_kms_crypto_key'))) {
       expect(key.lifecycle).toEqual({ prevent_destroy: true });
     }
+  });
+});
+
+describe('security stack in a drill', () => {
+  it('names its key ring after the drill run, since key rings can never be deleted', () => {
+    expect(stackIn('drill').single('google_kms_key_ring').name).toBe('drill-platform-${var.drill_run_suffix}');
+    expect(stackIn('prod').single('google_kms_key_ring').name).toBe('prod-platform');
   });
 });
