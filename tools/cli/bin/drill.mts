@@ -89,6 +89,7 @@ const program = new Command('drill')
         backupStore,
         mode: options.planOnly ? 'plan-only' : options.cleanup !== undefined ? 'cleanup' : 'full',
         id,
+        resourcesOf: answerable,
         now: () => startedAt,
         keep: options.keep === true,
         concurrency,

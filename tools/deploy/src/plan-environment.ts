@@ -74,6 +74,8 @@ export async function planEnvironment(options: {
   /** Released versions to plan instead of dist/stacks (artifact bytes and lock files, in a drill). */
   readonly releases?: ReadonlyMap<string, ReleasedStack>;
   readonly offline?: boolean;
+  /** The suffix of the drill run planning (see `StackEngineOptions.drillRunSuffix`). */
+  readonly drillRunSuffix?: string;
 }): Promise<EnvironmentPlan> {
   const offline = options.offline === true;
   const graph = readStackGraph(options.workspaceRoot);
@@ -95,6 +97,7 @@ export async function planEnvironment(options: {
       backend: true,
       offline,
       log: () => {},
+      ...(options.drillRunSuffix !== undefined ? { drillRunSuffix: options.drillRunSuffix } : {}),
       ...(options.releases?.has(stack) ? { release: options.releases.get(stack)! } : {}),
       transform: (json) => {
         if (fromPlans.size === 0) return json;

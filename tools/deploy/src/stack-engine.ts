@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findWorkspaceRoot, loadEnvironment, type EnvironmentConfig } from '@platform/config';
+import { DRILL_RUN_SUFFIX_VARIABLE, isDrillRunSuffix } from '@platform/core';
 import {
   BACKEND_CONFIG_FILE,
   EngineError,
@@ -43,6 +44,38 @@ export const OFFLINE_STATE_FILE = 'offline.tfstate';
  */
 export const OFFLINE_PROXY = 'http://127.0.0.1:9';
 
+/** The drill run suffix an offline plan names drill resources with: it creates nothing. */
+export const OFFLINE_DRILL_RUN_SUFFIX = '000000';
+
+/** Where a command run by hand in a drill environment takes the run suffix from (a drill passes its own). */
+export const DRILL_RUN_SUFFIX_ENV = 'PLATFORM_DRILL_RUN_SUFFIX';
+
+/**
+ * The TF_VAR_drill_run_suffix a configuration needs: none unless it declares the variable (only
+ * drill environments do); else the drill's own suffix, or PLATFORM_DRILL_RUN_SUFFIX for a command
+ * run by hand. Refused when neither names one, before the engine asks for it.
+ */
+export function drillRunSuffixEnv(
+  json: string,
+  where: { readonly stack: string; readonly environment: string },
+  suffix: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const declared = (JSON.parse(json) as { variable?: Record<string, unknown> }).variable ?? {};
+  if (!(DRILL_RUN_SUFFIX_VARIABLE in declared)) return {};
+  const value = suffix ?? env[DRILL_RUN_SUFFIX_ENV]?.trim();
+  if (!value) {
+    throw new UsageError(
+      `stack '${where.stack}' names resources that cannot be reused after deletion after the drill run in environment '${where.environment}': ` +
+        `run it through 'npm run drill', or set ${DRILL_RUN_SUFFIX_ENV} to the run's name suffix (six hex digits, 'nameSuffix' in its report)`,
+    );
+  }
+  if (!isDrillRunSuffix(value)) {
+    throw new UsageError(`${suffix === undefined ? DRILL_RUN_SUFFIX_ENV : 'the drill run suffix'} must be six hex digits (a drill report's 'nameSuffix'), got '${value}'`);
+  }
+  return { [`TF_VAR_${DRILL_RUN_SUFFIX_VARIABLE}`]: value };
+}
+
 /**
  * What an offline plan runs the engine with: credentials the google provider accepts without
  * looking anything up (with no refresh and no state it calls no API during a plan; never valid
@@ -55,6 +88,8 @@ export const OFFLINE_ENGINE_ENV: Readonly<Record<string, string>> = {
   HTTP_PROXY: OFFLINE_PROXY,
   NO_PROXY: '',
   TF_VAR_state_endpoint: `${OFFLINE_PROXY}/offline-plan-reads-no-state`,
+  // An offline plan of a drill environment creates nothing, so its names need no run of their own.
+  [`TF_VAR_${DRILL_RUN_SUFFIX_VARIABLE}`]: OFFLINE_DRILL_RUN_SUFFIX,
 };
 
 /** The configuration of an offline plan from zero: the backend replaced by a local state file. */
@@ -128,6 +163,11 @@ export interface StackEngineOptions {
    * file, with which init refuses providers that do not match.
    */
   readonly release?: ReleasedStack;
+  /**
+   * The suffix of the drill run deploying or tearing down (names that cannot be reused end with it).
+   * @default - PLATFORM_DRILL_RUN_SUFFIX where the configuration needs one
+   */
+  readonly drillRunSuffix?: string;
 }
 
 /**
@@ -170,7 +210,8 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   const lockFile =
     setup.engine.kind !== 'opentofu' ? undefined : options.release ? options.release.lockFile : readCommittedLockFile(workspaceRoot, stack, needed);
   const lockOrigin = options.release ? `the lock file of ${stack} ${options.release.version}` : committedLockFilePath(workspaceRoot, stack);
-  const env = { ...prepareWorkdir(workdir, json, store, lockFile), ...(options.offline ? OFFLINE_ENGINE_ENV : {}) };
+  const suffix = options.offline ? {} : drillRunSuffixEnv(json, { stack, environment: environment.name }, options.drillRunSuffix);
+  const env = { ...prepareWorkdir(workdir, json, store, lockFile), ...suffix, ...(options.offline ? OFFLINE_ENGINE_ENV : {}) };
   const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
   try {
     await runner.init({

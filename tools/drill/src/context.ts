@@ -33,6 +33,12 @@ export interface DrillOptions {
   readonly now?: () => Date;
   /** The run's id, when the caller named the run before it started (a sortable runId). */
   readonly id?: string;
+  /**
+   * The run whose resources this drill deploys or tears down: their names that cannot be reused
+   * end with its suffix. A cleanup names the interrupted run.
+   * @default - this run's id
+   */
+  readonly resourcesOf?: string;
 }
 
 /** What the phases produce, step by step; a later phase reads what an earlier one produced. */
@@ -84,7 +90,12 @@ type EngineFailure = Error & { engineSeconds?: number };
 export class StackEngines {
   private readonly runners = new Map<string, EngineRunner>();
 
-  constructor(private readonly products: DrillProducts, private readonly environment: string) {}
+  constructor(
+    private readonly products: DrillProducts,
+    private readonly environment: string,
+    /** The drill run's name suffix (TF_VAR_drill_run_suffix). */
+    readonly drillRunSuffix: string,
+  ) {}
 
   /** Runs `work` on the stack's engine (opened on first use) and reports the engine time it took, also on failure. */
   async with<T>(stack: string, work: (runner: EngineRunner) => Promise<T>): Promise<{ value: T; engineSeconds: number }> {
@@ -93,7 +104,17 @@ export class StackEngines {
     try {
       if (!runner) {
         const release = this.products.released.get(stack)!;
-        runner = (await openStackEngine({ workspaceRoot: this.products.delivery!.estate, stack, environment: this.environment, backend: true, release, log: () => {} })).runner;
+        runner = (
+          await openStackEngine({
+            workspaceRoot: this.products.delivery!.estate,
+            stack,
+            environment: this.environment,
+            backend: true,
+            release,
+            drillRunSuffix: this.drillRunSuffix,
+            log: () => {},
+          })
+        ).runner;
         this.runners.set(stack, runner);
       }
       const value = await work(runner);

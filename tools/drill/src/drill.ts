@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { drillRunSuffix } from '@platform/core';
 import { runId } from '@platform/workspace';
 import { StackEngines, type DrillContext, type DrillOptions, type DrillPhaseModule, type DrillProducts } from './context';
 import { assertDrillEnvironment } from './environment';
@@ -17,6 +18,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const estateInRepository = `${options.repository}/${options.estate}`;
   // Refused before anything else happens, so no flag can turn a drill on another environment.
   const target = assertDrillEnvironment(estateInRepository, options.environment);
+  const id = options.id ?? runId(startedAt);
+  const nameSuffix = drillRunSuffix(options.resourcesOf ?? id);
   const products: DrillProducts = {
     source: options.source ?? '',
     versions: new Map(),
@@ -31,7 +34,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     target,
     recorder: new StepRecorder(startedAt, options.log, options.signal),
     concurrency: options.concurrency ?? 4,
-    engines: new StackEngines(products, target.name),
+    engines: new StackEngines(products, target.name, nameSuffix),
     products,
     log: options.log,
   };
@@ -49,7 +52,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       options.log(`kept: the clone at ${delivery.checkout} and everything deployed in ${target.name}`);
     }
   }
-  return drillReport(context, startedAt, cleanupRan);
+  return drillReport(context, id, startedAt, cleanupRan);
 }
 
 /** Runs the phases that apply, in order, until one says the drill cannot go on. */
@@ -61,7 +64,7 @@ async function runPhases(context: DrillContext, phases: readonly DrillPhaseModul
   }
 }
 
-function drillReport({ options, target, recorder, products }: DrillContext, startedAt: Date, cleanupRan: boolean): DrillReport {
+function drillReport({ options, target, recorder, products, engines }: DrillContext, id: string, startedAt: Date, cleanupRan: boolean): DrillReport {
   const { versions, verifiedAt, delivery } = products;
   const wallSeconds = recorder.elapsed();
   const stacks: DrillStackSummary[] = [...versions].sort(([a], [b]) => a.localeCompare(b)).map(([stack, version]) => {
@@ -73,8 +76,9 @@ function drillReport({ options, target, recorder, products }: DrillContext, star
   const failed = recorder.steps.some((s) => s.outcome === 'failed');
   return {
     schemaVersion: 1,
-    id: options.id ?? runId(startedAt),
+    id,
     environment: target.name,
+    nameSuffix: engines.drillRunSuffix,
     source: products.source,
     mode: options.mode,
     ...(delivery ? { delivery: { commit: delivery.commit, install: delivery.install } } : {}),

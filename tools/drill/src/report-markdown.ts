@@ -90,6 +90,7 @@ function summaryTable(report: DrillReport): string {
       ['Engine time', formatSeconds(report.engineSeconds)],
       ['Orchestration overhead', `${formatSeconds(overhead)}${share}${overlap}`],
       ['Source environment', report.source],
+      ...(report.nameSuffix ? [['Name suffix', `${report.nameSuffix} (key rings, Cloud SQL instances and other names that cannot be reused end with it)`]] : []),
       ['Delivery', report.delivery ? `commit ${report.delivery.commit.slice(0, 12)}, ${report.delivery.install}` : 'not restored'],
       ['Stacks', report.stacks.length === 0 ? 'none' : `${report.stacks.length} (${report.stacks.map((s) => s.stack).join(', ')})`],
     ],

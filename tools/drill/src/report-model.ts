@@ -39,6 +39,12 @@ export interface DrillReport {
   readonly id: string;
   /** The drill-kind environment rebuilt. */
   readonly environment: string;
+  /**
+   * Suffix of the names that cannot be reused after deletion (key rings, Cloud SQL instances):
+   * derived from the id of the run whose resources these are (a cleanup's is the interrupted run's).
+   * Absent in reports written before it existed.
+   */
+  readonly nameSuffix?: string;
   /** The environment whose promoted versions were rebuilt (default: the production one). */
   readonly source: string;
   /** cleanup: only the teardown of what an interrupted drill left (`--cleanup <run id>`). */

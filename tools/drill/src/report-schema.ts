@@ -36,6 +36,7 @@ export const drillReportSchema = z.strictObject({
   schemaVersion: z.literal(1),
   id: keySegment('a sortable id such as 20261122T051500Z-3f9a'),
   environment: keySegment('an environment name'),
+  nameSuffix: z.string().regex(/^[0-9a-f]{6}$/, 'must be six hex digits').optional(),
   source: z.string().min(1),
   mode: z.enum(['full', 'plan-only', 'cleanup']),
   delivery: z.strictObject({ commit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full git commit id'), install: z.string().min(1) }).optional(),

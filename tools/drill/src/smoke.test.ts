@@ -26,4 +26,12 @@ describe('verifying a deployed stack', () => {
     const outputs = { greeting: { value: 'secret', sensitive: true }, url: { value: 'u', sensitive: false } };
     expect(verifyStackOutputs(configuration, outputs, [{ output: 'greeting', matches: '^x' }])[0]).toContain("is '(sensitive)'");
   });
+
+  it('fails a stack with neither outputs nor smoke checks: it has nothing to verify, so it cannot pass unseen', () => {
+    expect(verifyStackOutputs(JSON.stringify({ resource: {} }), {}, [])).toEqual([expect.stringMatching(/^nothing to verify: the stack declares no outputs and no smoke checks/)]);
+  });
+
+  it('verifies a stack without outputs through its smoke checks alone', () => {
+    expect(verifyStackOutputs(JSON.stringify({}), { ready: { value: 'yes', sensitive: false } }, [{ output: 'ready', matches: '^yes$' }])).toEqual([]);
+  });
 });
