@@ -14,3 +14,5 @@ export {
 export { bootstrapContract } from './bootstrap';
 export { networkContract } from './network';
 export { securityContract } from './security';
+export { databaseContract } from './database';
+export { gkeClusterContract } from './gke-cluster';

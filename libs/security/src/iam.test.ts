@@ -18,6 +18,21 @@ describe('ProjectIamGrant', () => {
     expect(out.count()).toBe(1);
   });
 
+  it('given a condition, when synthesized, then the grant holds only where the condition does', () => {
+    const out = synthGoogle((scope) => {
+      new ProjectIamGrant(scope, 'sql-client', {
+        project: PROJECT,
+        role: Roles.cloudSqlClient,
+        member: 'serviceAccount:app@acme-dev.iam.gserviceaccount.com',
+        condition: { title: 'orders instance only', expression: "resource.name == 'projects/acme-dev/instances/orders'" },
+      });
+    });
+    expect(out.single('google_project_iam_member').condition).toEqual({
+      title: 'orders instance only',
+      expression: "resource.name == 'projects/acme-dev/instances/orders'",
+    });
+  });
+
   it('given a service account construct, when synthesized, then its member is used', () => {
     const out = synthGoogle((scope) => {
       const sa = new ServiceAccount(scope, 'ci', { accountId: 'ci-deployer', project: PROJECT });
@@ -36,6 +51,7 @@ describe('ProjectIamGrant', () => {
     [{ member: 'allAuthenticatedUsers' }, /member 'allAuthenticatedUsers' would make the resource public/],
     [{ member: 'ops@example.com' }, /member 'ops@example.com' is not a valid IAM member/],
     [{ project: 'p' }, /ProjectIamGrant 'grant': project 'p' is invalid/],
+    [{ condition: { title: '', expression: 'true' } }, /ProjectIamGrant 'grant': condition needs a title and an expression, got title ''/],
   ])('given %j, when constructed, then it is refused', (override, error) => {
     expect(
       () => new ProjectIamGrant(googleStack(), 'grant', { project: PROJECT, role: Roles.logWriter, member: 'group:ops@example.com', ...override }),

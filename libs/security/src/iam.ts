@@ -13,6 +13,22 @@ export interface ProjectIamGrantProps {
   readonly role: string;
   /** Who receives the role: an {@link IPrincipal} or a member string; `allUsers`/`allAuthenticatedUsers` are refused. */
   readonly member: Grantee;
+  /**
+   * An IAM condition narrowing the grant, e.g. to one Cloud SQL instance for services without
+   * resource-level IAM (`resource.name == 'projects/p/instances/i'`).
+   * @default - the role holds on every resource of the project
+   */
+  readonly condition?: IamCondition;
+}
+
+/** A CEL condition on an IAM grant. */
+export interface IamCondition {
+  /** Short name shown in the console. */
+  readonly title: string;
+  /** The CEL expression. */
+  readonly expression: string;
+  /** @default - none */
+  readonly description?: string;
 }
 
 /**
@@ -29,6 +45,14 @@ export class ProjectIamGrant extends Construct {
     validatePattern(owner, 'project', props.project, PROJECT_ID, 'use a project id (6-30 lowercase letters, digits or hyphens, starting with a letter)');
     const member = memberOf(props.member, `${owner} member`);
     validateRole(props.role, `${owner} role`, (role) => `${owner} may not grant primitive role ${role} to '${member}'`);
-    this.iamMember = new ProjectIamMember(this, 'default', { project: props.project, role: props.role, member });
+    if (props.condition && (props.condition.title.trim() === '' || props.condition.expression.trim() === '')) {
+      throw new Error(`${owner}: condition needs a title and an expression, got title '${props.condition.title}' and expression '${props.condition.expression}'`);
+    }
+    this.iamMember = new ProjectIamMember(this, 'default', {
+      project: props.project,
+      role: props.role,
+      member,
+      ...(props.condition ? { condition: { ...props.condition } } : {}),
+    });
   }
 }

@@ -35,8 +35,26 @@ describe('database stack', () => {
     });
 
     it('authenticates users with IAM: no passwords anywhere', () => {
-      expect(stack.count('google_sql_user')).toBe(0);
+      const users = Object.values(stack.resourcesOf('google_sql_user'));
+      expect(users.length).toBeGreaterThan(0);
+      for (const user of users) expect(user).toMatchObject({ type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
       expect(stack.json).not.toMatch(/password/);
+    });
+
+    it("signs the app runtime's service account in as an IAM user, allowed on this instance only", () => {
+      expect(stack.resourcesOf('google_sql_user')).toHaveProperty('iam-user-app-runtime');
+      expect(stack.resourcesOf('google_sql_user')['iam-user-app-runtime']!.name).toBe(
+        '${trimsuffix(data.terraform_remote_state.upstream-security.outputs.service_account_emails["app-runtime"], ".gserviceaccount.com")}',
+      );
+      const grants = Object.values(stack.resourcesOf('google_project_iam_member'));
+      expect(grants.map((g) => g.role).sort()).toEqual(['roles/cloudsql.client', 'roles/cloudsql.instanceUser']);
+      for (const grant of grants) {
+        expect((grant.condition as { expression: string }).expression).toMatch(/^resource\.name == "projects\/acme-platform-\w+\/instances\/\$\{google_sql_database_instance\.instance\.name\}"/);
+      }
+    });
+
+    it('publishes its connection name, private IP and IAM users for the services that use it', () => {
+      expect(Object.keys(stack.output).sort()).toEqual(['connection_name', 'database_names', 'iam_users', 'instance_name', 'private_ip_address']);
     });
   });
 
@@ -55,5 +73,13 @@ describe('database stack in a drill', () => {
   it('names its instance after the drill run, since a deleted instance name stays reserved for a week', () => {
     expect(stackIn('drill').single('google_sql_database_instance').name).toMatch(/^[a-z-]+-\$\{var\.drill_run_suffix\}$/);
     expect(stackIn('prod').single('google_sql_database_instance').name).not.toContain('drill_run_suffix');
+  });
+});
+
+describe('database backups', () => {
+  it('keeps production backups in another region than the instance', () => {
+    const backups = stackIn('prod').single('google_sql_database_instance').settings as { backup_configuration: { location?: string } };
+    expect(backups.backup_configuration.location).toBe('europe-west4');
+    expect(stackIn('prod').single('google_sql_database_instance').region).toBe('europe-west1');
   });
 });

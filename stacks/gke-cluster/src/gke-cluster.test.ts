@@ -14,6 +14,11 @@ describe('gke-cluster stack', () => {
   });
 
   describe.each(environments)('in %s', (_env, stack) => {
+    it('publishes the cluster and its node pools for the workloads deployed onto it', () => {
+      expect(Object.keys(stack.output).sort()).toEqual(['cluster_id', 'cluster_name', 'location', 'node_pools', 'workload_pool']);
+      expect(stack.output.workload_pool!.value).toMatch(/^acme-platform-\w+\.svc\.id\.goog$/);
+    });
+
     it('creates a private cluster with private nodes and a private endpoint', () => {
       expect(stack.single('google_container_cluster')).toMatchObject({
         private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: true },

@@ -1,6 +1,6 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
-import { networkContract, securityContract } from '@platform/contracts';
+import { gkeClusterContract, networkContract, securityContract } from '@platform/contracts';
 import { defineStack } from '@platform/core';
 import { gkeClusterSettings } from './settings';
 
@@ -50,8 +50,9 @@ export default defineStack({
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: settings.maintenanceStart } },
     });
 
+    const poolNames: string[] = [];
     for (const [name, pool] of Object.entries(settings.nodePools)) {
-      new ContainerNodePool(stack, `pool-${name}`, {
+      const nodePool = new ContainerNodePool(stack, `pool-${name}`, {
         name,
         cluster: cluster.id,
         location: env.region,
@@ -70,6 +71,15 @@ export default defineStack({
           metadata: { 'disable-legacy-endpoints': 'true' },
         },
       });
+      poolNames.push(nodePool.name);
     }
+
+    stack.publish(gkeClusterContract, {
+      clusterName: cluster.name,
+      clusterId: cluster.id,
+      location: cluster.location,
+      workloadPool: `${env.project}.svc.id.goog`,
+      nodePools: poolNames,
+    });
   },
 });
