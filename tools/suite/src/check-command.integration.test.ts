@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { copyWorkspace, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { renderSummary, summarize } from './check-command';
-import { markdownTable } from '@platform/workspace';
+import { listStacks, markdownTable } from '@platform/workspace';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 
@@ -17,7 +17,7 @@ function writeVitestReport(root: string, project: string, passed: number, failed
 
 describe('check summary', () => {
   let copy: string;
-  const stacks = ['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security'];
+  const stacks = listStacks(WORKSPACE);
   beforeAll(() => {
     copy = copyWorkspace(WORKSPACE, undefined, 'check');
     const synth = spawnSync(process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth'], { cwd: copy, encoding: 'utf8' });
@@ -35,7 +35,8 @@ describe('check summary', () => {
       expect(row.resources).toBeGreaterThan(0);
       expect(row.sha256).toMatch(/^[0-9a-f]{12}$/);
     }
-    expect(renderSummary(summary)).toMatch(/All 24 stack x environment combinations synthesized and passed the guardrails/);
+    expect(summary.environmentGuardrails.map((e) => e.violations)).toEqual(summary.environments.map(() => []));
+    expect(renderSummary(summary)).toContain(`All ${stacks.length * 4} stack x environment combinations synthesized and passed the guardrails, every environment passed the environment guardrails`);
   });
 
   it('marks a stack whose synth failed, per environment, with the reason, and fails the check', async () => {
@@ -56,6 +57,26 @@ describe('check summary', () => {
       writeFileSync(file, original);
     }
   }, 60_000);
+
+  it('fails the check when an environment breaks an environment guardrail, naming the rule and the fix', async () => {
+    const withBudget = stacks.find((stack) => readFileSync(join(copy, 'dist/stacks', stack, 'dev/cdk.tf.json'), 'utf8').includes('google_billing_budget'));
+    expect(withBudget, 'a stack creates the dev budget').toBeDefined();
+    const file = join(copy, 'dist/stacks', withBudget!, 'dev/cdk.tf.json');
+    const original = readFileSync(file, 'utf8');
+    const parsed = JSON.parse(original) as { resource: Record<string, unknown> };
+    delete parsed.resource.google_billing_budget;
+    writeFileSync(file, JSON.stringify(parsed));
+    try {
+      const summary = await summarize(copy);
+      expect(summary.ok).toBe(false);
+      expect(summary.environmentGuardrails.find((e) => e.environment === 'dev')!.violations).toEqual([
+        expect.objectContaining({ rule: 'budget-per-cloud-environment', fix: expect.stringContaining('environments/dev/observability.yaml') }),
+      ]);
+      expect(renderSummary(summary)).toMatch(/\| dev +\| fail +\| budget-per-cloud-environment: no stack of environment 'dev' creates a billing budget/);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
 
   it('fails the check when a stack has failing tests or none', async () => {
     writeVitestReport(copy, 'stacks/network', 4, 1);

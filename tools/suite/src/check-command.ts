@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { listEnvironments } from '@platform/config';
-import { synthesizeAllEnvironments, type StackSynthReport, type SynthFailure } from '@platform/synth';
+import {
+  checkEnvironmentGuardrails,
+  configurationsInDist,
+  synthesizeAllEnvironments,
+  type EnvironmentGuardrailResult,
+  type StackSynthReport,
+  type SynthFailure,
+} from '@platform/synth';
 import { listStacks, markdownTable, synthOutputDir } from '@platform/workspace';
 import { failedTaskLogs, runNxTargetsToLog } from './nx';
 import { readProjectTestResult, readTestResults, TEST_RESULTS_DIR, type TestTotals } from './test-results';
@@ -21,6 +28,8 @@ export interface CheckSummary {
   readonly environments: readonly string[];
   readonly rows: readonly CheckRow[];
   readonly tests: readonly (TestTotals & { readonly stack: string })[];
+  /** The guardrails over each environment's stacks together (a budget, audit logs). */
+  readonly environmentGuardrails: readonly EnvironmentGuardrailResult[];
 }
 
 function readSynthReport(workspaceRoot: string, stack: string): StackSynthReport | undefined {
@@ -73,10 +82,12 @@ export async function summarize(workspaceRoot: string): Promise<CheckSummary> {
     const totals = tests.get(`stacks/${stack}`);
     stackTests.push({ stack, ...(totals ?? { project: `stacks/${stack}`, passed: 0, failed: 0, skipped: 0, files: 0 }) });
   }
+  const environmentGuardrails = checkEnvironmentGuardrails(workspaceRoot, configurationsInDist(workspaceRoot));
   const ok =
     rows.every((row) => row.synth === 'ok' && row.guardrails === 'pass') &&
-    stackTests.every((t) => t.failed === 0 && t.passed > 0);
-  return { ok, environments, rows, tests: stackTests };
+    stackTests.every((t) => t.failed === 0 && t.passed > 0) &&
+    environmentGuardrails.every((e) => e.violations.length === 0);
+  return { ok, environments, rows, tests: stackTests, environmentGuardrails };
 }
 
 export function renderSummary(summary: CheckSummary): string {
@@ -96,10 +107,18 @@ export function renderSummary(summary: CheckSummary): string {
     ['Stack', 'Tests passed', 'Failed', 'Skipped'],
     summary.tests.map((t) => [t.stack, String(t.passed), String(t.failed), String(t.skipped)]),
   );
+  const environmentGuardrails = markdownTable(
+    ['Environment', 'Environment guardrails', 'Problem'],
+    summary.environmentGuardrails.map((e) => [
+      e.environment,
+      e.violations.length > 0 ? 'fail' : e.missing.length > 0 ? 'pass (partly checked)' : 'pass',
+      [...e.violations.map((v) => `${v.rule}: ${v.message}; fix: ${v.fix}`), ...(e.missing.length > 0 ? [`not synthesized: ${e.missing.join(', ')}`] : [])].join('; '),
+    ]),
+  );
   const verdict = summary.ok
-    ? `All ${summary.rows.length} stack x environment combinations synthesized and passed the guardrails; every stack's tests passed.`
+    ? `All ${summary.rows.length} stack x environment combinations synthesized and passed the guardrails, every environment passed the environment guardrails, and every stack's tests passed.`
     : `FAILED: see the rows above and the output of the failed tasks before them (every task's output: ${CHECK_LOG}).`;
-  return `## Synth and guardrails\n\n${synth}\n\n## Stack tests\n\n${tests}\n\n${verdict}\n`;
+  return `## Synth and guardrails\n\n${synth}\n\n## Environment guardrails\n\n${environmentGuardrails}\n\n## Stack tests\n\n${tests}\n\n${verdict}\n`;
 }
 
 export interface CheckOptions {

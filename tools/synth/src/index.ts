@@ -3,3 +3,4 @@ export * from './synth-command';
 export * from './synth-stack';
 export * from './write-output';
 export * from './synth-in-parallel';
+export * from './environment-guardrails';

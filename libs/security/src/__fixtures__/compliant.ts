@@ -6,6 +6,7 @@ import { AlloydbCluster, type AlloydbClusterConfig } from '@cdktf/provider-googl
 import { ArtifactRegistryRepository, type ArtifactRegistryRepositoryConfig } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { BigqueryDataset, type BigqueryDatasetConfig } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { CloudRunV2Service, type CloudRunV2ServiceConfig } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { ComputeBackendService, type ComputeBackendServiceConfig } from '@cdktf/provider-google/lib/compute-backend-service';
 import { ComputeDisk, type ComputeDiskConfig } from '@cdktf/provider-google/lib/compute-disk';
 import { ComputeFirewall, type ComputeFirewallConfig } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeInstance, type ComputeInstanceConfig } from '@cdktf/provider-google/lib/compute-instance';
@@ -97,4 +98,12 @@ export const compliant = {
     new SpannerDatabase(scope, id, { instance: 'main', name: 'orders', ...config }),
   alloydb: (scope: Construct, id = 'alloydb', config: Partial<AlloydbClusterConfig> = {}) =>
     new AlloydbCluster(scope, id, { clusterId: 'orders', location: 'europe-west1', networkConfig: { network: NETWORK }, ...config }),
+  backendService: (scope: Construct, id = 'backend', config: Partial<ComputeBackendServiceConfig> = {}) =>
+    new ComputeBackendService(scope, id, {
+      name: 'orders-api',
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      protocol: 'HTTPS',
+      securityPolicy: 'projects/my-project/global/securityPolicies/edge',
+      ...config,
+    }),
 };

@@ -1,3 +1,4 @@
+import { cloudArmorOnExternalBackends } from './rules/cloud-armor-on-external-backends';
 import { cmekRequired } from './rules/cmek-required';
 import { deletionProtection } from './rules/deletion-protection';
 import { labelsRequired } from './rules/labels-required';
@@ -20,4 +21,5 @@ export const guardrails: readonly PolicyRule[] = Object.freeze([
   deletionProtection,
   labelsRequired,
   noSecretValues,
+  cloudArmorOnExternalBackends,
 ]);

@@ -12,3 +12,16 @@ export { noPublicBuckets } from './rules/no-public-buckets';
 export { noPublicIam } from './rules/no-public-iam';
 export { noSecretValues } from './rules/no-secret-values';
 export { privateNodes } from './rules/private-nodes';
+export { cloudArmorOnExternalBackends } from './rules/cloud-armor-on-external-backends';
+export {
+  auditLogsInProduction,
+  budgetPerCloudEnvironment,
+  environmentGuardrails,
+  evaluateEnvironmentPolicy,
+  formatEnvironmentViolations,
+  synthesizedResources,
+  type EnvironmentPolicyContext,
+  type EnvironmentRule,
+  type EnvironmentViolation,
+  type SynthesizedResource,
+} from './environment-rules';

@@ -1,3 +1,4 @@
+import { ComputeRegionBackendService } from '@cdktf/provider-google/lib/compute-region-backend-service';
 import { ProjectIamBinding } from '@cdktf/provider-google/lib/project-iam-binding';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ProjectIamPolicy } from '@cdktf/provider-google/lib/project-iam-policy';
@@ -94,6 +95,10 @@ const violations: Case[] = [
   { rule: 'no-secret-values', name: 'a secret version with secret_data', seed: (s) => new SecretManagerSecretVersion(s, 'v', { secret: 'projects/my-project/secrets/api-token', secretData: 'hunter2' }), message: /secret_data is set \(value not shown\)/ },
   { rule: 'no-secret-values', name: 'a SQL user with a literal password', seed: (s) => new SqlUser(s, 'u', { instance: 'db', name: 'app', password: 'hunter2' }), message: /password is a literal \(value not shown\)/ },
   { rule: 'no-secret-values', name: 'a service account key', seed: (s) => new ServiceAccountKey(s, 'k', { serviceAccountId: 'app@my-project.iam.gserviceaccount.com' }), message: /a service account key is created/ },
+  // cloud-armor-on-external-backends
+  { rule: 'cloud-armor-on-external-backends', name: 'an external managed backend service without a security policy', seed: (s) => compliant.backendService(s, 'api', { securityPolicy: undefined }), message: /load_balancing_scheme is "EXTERNAL_MANAGED" and security_policy is unset/ },
+  { rule: 'cloud-armor-on-external-backends', name: 'a backend service on the provider default scheme without a security policy', seed: (s) => compliant.backendService(s, 'api', { loadBalancingScheme: undefined, securityPolicy: undefined }), message: /load_balancing_scheme is "EXTERNAL" \(the provider default\) and security_policy is unset/ },
+  { rule: 'cloud-armor-on-external-backends', name: 'a regional external backend service without a security policy', seed: (s) => new ComputeRegionBackendService(s, 'regional', { name: 'regional', region: 'europe-west1', loadBalancingScheme: 'EXTERNAL_MANAGED' }), message: /load_balancing_scheme is "EXTERNAL_MANAGED" and security_policy is unset/ },
 ];
 
 describe('guardrails', () => {
@@ -108,6 +113,7 @@ describe('guardrails', () => {
       'deletion-protection',
       'labels-required',
       'no-secret-values',
+      'cloud-armor-on-external-backends',
     ]);
     for (const rule of guardrails) expect(rule.description.length).toBeGreaterThan(20);
   });
