@@ -13,4 +13,5 @@ export {
 } from './contract';
 export { bootstrapContract } from './bootstrap';
 export { networkContract } from './network';
+export { observabilityContract } from './observability';
 export { securityContract } from './security';
