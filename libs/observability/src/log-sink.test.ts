@@ -60,7 +60,7 @@ describe('LogSink', () => {
   it.each<[string, Partial<LogSinkProps>, RegExp]>([
     ['a name with spaces', { name: 'audit logs' }, /name 'audit logs' is invalid/],
     ['a bare bucket name as destination', { destination: 'audit-logs' }, /destination 'audit-logs' is not a sink destination/],
-    ['a blank filter', { filter: '  ' }, /filter '  ' must not be empty/],
+    ['a blank filter', { filter: '  ' }, /filter ' {2}' must not be empty/],
     ['an exclusion with a bad name', { exclusions: { 'no/slash': { filter: 'severity < INFO' } } }, /exclusion 'no\/slash' name 'no\/slash' is invalid/],
     ['an exclusion without a filter', { exclusions: { debug: { filter: '' } } }, /exclusion 'debug' filter '' must not be empty/],
   ])('given %s, when constructed, then it is refused', (_case, override, error) => {
