@@ -32,7 +32,7 @@ export default defineStack({
       kmsKeyName: security.kmsKeyIds.get('logging'),
       retentionDays: settings.auditLogs.retentionDays,
       locked: settings.auditLogs.locked,
-      description: `Cloud Audit Logs of ${env.project}, kept ${settings.auditLogs.retentionDays} days`,
+      description: `Cloud Audit Logs of ${env.project}, kept ${settings.auditLogs.retentionDays} day${settings.auditLogs.retentionDays === 1 ? '' : 's'}`,
     });
     const auditSink = new LogSink(stack, 'audit-sink', {
       name: 'audit-logs',
