@@ -13,6 +13,7 @@ export {
 } from './contract';
 export { bootstrapContract } from './bootstrap';
 export { networkContract } from './network';
+export { observabilityContract } from './observability';
 export { securityContract } from './security';
 export { databaseContract } from './database';
 export { gkeClusterContract } from './gke-cluster';
