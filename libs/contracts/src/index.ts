@@ -11,6 +11,7 @@ export {
   type UpstreamValue,
   type UpstreamValues,
 } from './contract';
+export { appServiceContract } from './app-service';
 export { bootstrapContract } from './bootstrap';
 export { networkContract } from './network';
 export { securityContract } from './security';
