@@ -13,5 +13,6 @@ export {
 } from './contract';
 export { appServiceContract } from './app-service';
 export { bootstrapContract } from './bootstrap';
+export { edgeContract } from './edge';
 export { networkContract } from './network';
 export { securityContract } from './security';
