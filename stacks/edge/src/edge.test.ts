@@ -77,7 +77,7 @@ describe('edge stack', () => {
     it('publishes the outputs of its contract', () => {
       expect(Object.keys(stack.output).sort()).toEqual(['backend_service_id', 'domains', 'load_balancer_ip', 'security_policy_id']);
       expect(stack.output.load_balancer_ip!.value).toMatch(/^\$\{google_compute_global_address\.lb_address_\w+\.address\}$/);
-      expect(stack.output.domains!.value).toEqual(stack.single('google_compute_managed_ssl_certificate').managed.domains);
+      expect(stack.output.domains!.value).toEqual((stack.single('google_compute_managed_ssl_certificate').managed as { domains: string[] }).domains);
     });
 
     it('reads only the app service', () => {
