@@ -11,7 +11,9 @@ export {
   type UpstreamValue,
   type UpstreamValues,
 } from './contract';
+export { appServiceContract } from './app-service';
 export { bootstrapContract } from './bootstrap';
+export { edgeContract } from './edge';
 export { networkContract } from './network';
 export { observabilityContract } from './observability';
 export { securityContract } from './security';

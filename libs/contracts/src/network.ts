@@ -11,5 +11,8 @@ export const networkContract = defineContract({
       'Secondary range names, keyed `<subnet>/<range>` (for example gke/pods), for GKE IP allocation.',
     ),
     privateServiceAccessRange: output.string('Name of the range reserved for private service access (Cloud SQL).'),
+    sharedVpcHostProject: output.string(
+      'Id of the Shared VPC host project that owns the network (service projects attached to it use its subnets).',
+    ),
   },
 });

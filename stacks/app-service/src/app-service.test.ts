@@ -32,6 +32,27 @@ describe('app-service stack', () => {
       });
     });
 
+    it('takes load-balancer traffic, so the edge stack can front it, and never all traffic', () => {
+      expect(stack.single('google_cloud_run_v2_service').ingress).toBe('INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER');
+    });
+
+    it('lets the GKE nodes read images from its repository only, not project-wide', () => {
+      expect(stack.single('google_artifact_registry_repository_iam_member')).toMatchObject({
+        repository: expect.stringMatching(/^\$\{google_artifact_registry_repository\.repository\.name\}$/),
+        location: expect.stringMatching(/\.location\}$/),
+        role: 'roles/artifactregistry.reader',
+        member: 'serviceAccount:${data.terraform_remote_state.upstream-security.outputs.service_account_emails["gke-nodes"]}',
+      });
+      expect(stack.count('google_project_iam_member')).toBe(0);
+    });
+
+    it('publishes its service and repository for the edge stack', () => {
+      expect(Object.keys(stack.output).sort()).toEqual(['location', 'repository_id', 'service_name', 'service_uri']);
+      expect(stack.output.service_uri!.value).toBe('${google_cloud_run_v2_service.service.uri}');
+      expect(stack.output.service_name!.value).toBe('${google_cloud_run_v2_service.service.name}');
+      expect(stack.output.repository_id!.value).toBe('${google_artifact_registry_repository.repository.repository_id}');
+    });
+
     it('grants nobody public invocation', () => {
       expect(stack.json).not.toMatch(/allUsers|allAuthenticatedUsers/);
     });

@@ -1,7 +1,9 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
+import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
-import { networkContract, securityContract } from '@platform/contracts';
+import { appServiceContract, networkContract, securityContract } from '@platform/contracts';
 import { defineStack } from '@platform/core';
+import { Roles } from '@platform/security';
 import { appServiceSettings } from './settings';
 
 /** A Cloud Run service reachable only from inside (load balancer or VPC), with its image repository. */
@@ -14,7 +16,7 @@ export default defineStack({
     const network = stack.upstream(networkContract, ['vpcSelfLink', 'subnetSelfLinks']);
     const security = stack.upstream(securityContract, ['kmsKeyIds', 'serviceAccountEmails']);
 
-    new ArtifactRegistryRepository(stack, 'repository', {
+    const repository = new ArtifactRegistryRepository(stack, 'repository', {
       repositoryId: settings.repository,
       location: env.region,
       format: 'DOCKER',
@@ -27,7 +29,16 @@ export default defineStack({
       ],
     });
 
-    new CloudRunV2Service(stack, 'service', {
+    // IAM on the repository, not the project: GKE nodes pull images from this repository only.
+    new ArtifactRegistryRepositoryIamMember(stack, 'repository-reader-gke-nodes', {
+      project: repository.project,
+      location: repository.location,
+      repository: repository.name,
+      role: Roles.artifactReader,
+      member: `serviceAccount:${security.serviceAccountEmails.get('gke-nodes')}`,
+    });
+
+    const service = new CloudRunV2Service(stack, 'service', {
       name: settings.serviceName,
       location: env.region,
       ingress: settings.ingress,
@@ -47,6 +58,13 @@ export default defineStack({
           },
         ],
       },
+    });
+
+    stack.publish(appServiceContract, {
+      serviceName: service.name,
+      serviceUri: service.uri,
+      location: service.location,
+      repositoryId: repository.repositoryId,
     });
   },
 });

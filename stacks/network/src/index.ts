@@ -1,9 +1,9 @@
 import { networkContract } from '@platform/contracts';
 import { defineStack } from '@platform/core';
-import { CloudNat, FirewallBaseline, PrivateServiceAccess, Vpc } from '@platform/networking';
+import { CloudNat, FirewallBaseline, PrivateServiceAccess, SharedVpcHost, Vpc } from '@platform/networking';
 import { networkSettings } from './settings';
 
-/** The environment's shared VPC. Macro-infrastructure: knows nothing of its consumers. */
+/** The environment's Shared VPC (its project is the host). Macro-infrastructure: knows nothing of its consumers. */
 export default defineStack({
   name: 'network',
   description: 'Shared VPC, subnet plan, Cloud NAT, firewall baseline and private service access.',
@@ -19,6 +19,13 @@ export default defineStack({
           { region: env.region, cidr: subnet.cidr, secondaryRanges: subnet.secondaryRanges },
         ]),
       ),
+    });
+
+    // A real Shared VPC: the environment's project hosts the network for the service projects in settings.
+    const sharedVpc = new SharedVpcHost(stack, 'shared-vpc', {
+      project: env.project,
+      subnets: vpc.subnets,
+      serviceProjects: settings.sharedVpc.serviceProjects,
     });
 
     new FirewallBaseline(stack, 'firewall', {
@@ -49,6 +56,7 @@ export default defineStack({
       subnetSelfLinks: vpc.subnetSelfLinks(),
       subnetSecondaryRanges: secondaryRanges,
       privateServiceAccessRange: psa.rangeName,
+      sharedVpcHostProject: sharedVpc.project,
     });
   },
 });

@@ -3,6 +3,7 @@ import { synthesizeInEveryEnvironment } from '@platform/core';
 import { parseEach } from '@platform/testing';
 import { describe, expect, it } from 'vitest';
 import network from './index';
+import { networkSettings } from './settings';
 
 const synthesized = parseEach(synthesizeInEveryEnvironment(network, findWorkspaceRoot(import.meta.dirname)));
 const environments = [...synthesized];
@@ -47,6 +48,7 @@ describe('network stack', () => {
     it('publishes exactly the outputs of its contract', () => {
       expect(Object.keys(stack.output).sort()).toEqual([
         'private_service_access_range',
+        'shared_vpc_host_project',
         'subnet_secondary_ranges',
         'subnet_self_links',
         'vpc_id',
@@ -55,8 +57,51 @@ describe('network stack', () => {
       expect(stack.output.subnet_secondary_ranges!.value).toEqual({ 'gke/pods': 'pods', 'gke/services': 'services' });
     });
 
+    it('makes the environment project a Shared VPC host and publishes it by reference', () => {
+      expect(stack.count('google_compute_shared_vpc_host_project')).toBe(1);
+      expect(stack.json).toHaveResourceWithProperties('google_compute_shared_vpc_host_project', { project: `acme-platform-${env}` });
+      expect(stack.output.shared_vpc_host_project!.value).toMatch(/^\$\{google_compute_shared_vpc_host_project\.shared-vpc_default_\w+\.project\}$/);
+    });
+
+    it('grants service projects compute.networkUser on subnets only, never on the host project', () => {
+      for (const grant of Object.values(stack.resourcesOf('google_compute_subnetwork_iam_member'))) {
+        expect(grant.role).toBe('roles/compute.networkUser');
+        expect(grant.subnetwork).toMatch(/^\$\{google_compute_subnetwork\.vpc_\w+\.name\}$/);
+      }
+      expect(stack.count('google_project_iam_member')).toBe(0);
+    });
+
     it('reads nothing from other stacks', () => {
       expect(stack.data).toEqual({});
     });
+  });
+
+  it('attaches the apps service project of each cloud environment and none in the drill', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const stack = synthesized.get(env)!;
+      expect(stack.json).toHaveResourceWithProperties('google_compute_shared_vpc_service_project', { service_project: `acme-apps-${env}` });
+      expect(stack.count('google_compute_subnetwork_iam_member')).toBe(2);
+    }
+    expect(synthesized.get('drill')!.count('google_compute_shared_vpc_service_project')).toBe(0);
+  });
+});
+
+describe('network settings', () => {
+  const base = {
+    subnets: { apps: { cidr: '10.10.16.0/24' } },
+    privateServiceAccess: { address: '10.10.128.0' },
+  };
+  it('default to a host with no service projects', () => {
+    expect(networkSettings.parse(base).sharedVpc).toEqual({ serviceProjects: {} });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a service project id that is not one', { apps: { projectId: 'Acme' } }, /must be a GCP project id/],
+    ['a subnet user that is not an IAM member', { apps: { projectId: 'acme-apps-dev', subnetUsers: { apps: ['robot@example.com'] } } }, /must be an IAM member/],
+    ['a grant on a subnet not in the plan', { apps: { projectId: 'acme-apps-dev', subnetUsers: { gke: ['group:a@acme.example'] } } }, /names subnet 'gke', which is not in subnets \(apps\)/],
+  ])('refuse %s', (_case, serviceProjects, message) => {
+    const result = networkSettings.safeParse({ ...base, sharedVpc: { serviceProjects } });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toMatch(message);
   });
 });
