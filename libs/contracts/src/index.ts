@@ -13,4 +13,5 @@ export {
 } from './contract';
 export { bootstrapContract } from './bootstrap';
 export { networkContract } from './network';
+export { projectBaselineContract } from './project-baseline';
 export { securityContract } from './security';

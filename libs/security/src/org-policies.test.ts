@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { OrgPolicies, type OrgPolicy } from './org-policies';
+import { ProjectServices } from './project-services';
 import { googleStack, PROJECT, synthGoogle } from './__fixtures__/stack';
 
 describe('OrgPolicies', () => {
@@ -34,6 +35,20 @@ describe('OrgPolicies', () => {
       inherit_from_parent: true,
       rules: [{ values: { allowed_values: ['projects/debian-cloud'], denied_values: ['projects/untrusted'] } }],
     });
+  });
+
+  it('given what to wait for, when synthesized, then every policy depends on it', () => {
+    const out = synthGoogle((scope) => {
+      const api = new ProjectServices(scope, 'apis', { project: PROJECT, services: { orgpolicy: 'orgpolicy.googleapis.com' } });
+      new OrgPolicies(scope, 'policies', {
+        project: PROJECT,
+        policies: { 'compute.requireOsLogin': { enforce: true }, 'sql.restrictPublicIp': { enforce: true } },
+        dependsOn: [api.resources.orgpolicy!],
+      });
+    });
+    for (const policy of Object.values(out.resourcesOf('google_org_policy_policy'))) {
+      expect(policy.depends_on).toEqual([expect.stringMatching(/^google_project_service\.apis_orgpolicy_\w+$/)]);
+    }
   });
 
   it.each<[string, Record<string, OrgPolicy>, RegExp]>([

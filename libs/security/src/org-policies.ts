@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { OrgPolicyPolicy, type OrgPolicyPolicySpecRules } from '@cdktf/provider-google/lib/org-policy-policy';
 import { unresolved, validatePattern } from './private/validate';
@@ -42,6 +43,12 @@ export interface OrgPoliciesProps {
    * `{ 'iam.disableServiceAccountKeyCreation': { enforce: true }, 'gcp.resourceLocations': { allow: ['in:europe-locations'] } }`.
    */
   readonly policies: Readonly<Record<string, OrgPolicy>>;
+  /**
+   * What the policies must wait for, typically the `orgpolicy.googleapis.com` enablement
+   * (`ProjectServices.resourceFor('orgpolicy.googleapis.com')`) in the same stack.
+   * @default []
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -76,6 +83,7 @@ export class OrgPolicies extends Construct {
         name: `${parent}/policies/${constraint}`,
         parent,
         spec: specOf(`${owner}: policies.${constraint}`, policy),
+        dependsOn: props.dependsOn === undefined || props.dependsOn.length === 0 ? undefined : [...props.dependsOn],
       });
     }
     this.policies = policies;
