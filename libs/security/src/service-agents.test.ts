@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, Token } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { ProjectServices } from './project-services';
 import { SERVICE_AGENT_CATALOG, ServiceAgents, type ServiceAgentsProps } from './service-agents';
@@ -107,5 +107,13 @@ describe('ServiceAgents', () => {
   it('given a key it does not have, when member is called, then it names the keys it has', () => {
     const agents = build(googleStack(), { run: 'run.googleapis.com' });
     expect(() => agents.member('gke')).toThrow(/ServiceAgents 'agents': no agent 'gke'; known: run/);
+  });
+
+  it('given a project and number only known at deploy time, when constructed, then validation skips them', () => {
+    const scope = googleStack();
+    const token = Token.asString({ resolve: () => 'x' });
+    const services = new ProjectServices(scope, 'apis', { project: token, services: ALL_APIS });
+    const agents = new ServiceAgents(scope, 'agents', { project: token, projectNumber: token, services, agents: { run: 'run.googleapis.com' } });
+    expect(agents.emails.run).toMatch(/^service-\$\{TfToken\[.*@serverless-robot-prod\.iam\.gserviceaccount\.com$/);
   });
 });
