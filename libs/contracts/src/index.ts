@@ -16,6 +16,7 @@ export { bootstrapContract } from './bootstrap';
 export { edgeContract } from './edge';
 export { networkContract } from './network';
 export { observabilityContract } from './observability';
+export { projectBaselineContract } from './project-baseline';
 export { securityContract } from './security';
 export { databaseContract } from './database';
 export { gkeClusterContract } from './gke-cluster';

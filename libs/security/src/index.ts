@@ -6,3 +6,7 @@ export * from './service-account';
 export * from './iam';
 export * from './secret';
 export * from './policy';
+export * from './project-services';
+export * from './service-agents';
+export * from './org-policies';
+export * from './audit-logging';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as cdktf from 'cdktf';
@@ -11,6 +12,10 @@ import { synthGoogle } from './__fixtures__/stack';
 /** README examples are tests: every ```ts block is type-checked, run against a stack, and its resources counted. */
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// cdktf checks terraform_data (ServiceAgents) by running `terraform version`; answer it as the platform's synth
+// does (libs/core engine-version-checks), so the examples need no terraform on PATH.
+(createRequire(import.meta.url)('cdktf/lib/util') as { terraformBinaryName: string }).terraformBinaryName = 'echo 1.7.0 #';
 const README = join(here, '..', 'README.md');
 
 interface Import {

@@ -1,17 +1,20 @@
-import { securityContract } from '@platform/contracts';
+import { projectBaselineContract, securityContract } from '@platform/contracts';
 import { defineStack, type PlatformStack } from '@platform/core';
 import { KmsKeyRing, Roles, Secret, ServiceAccount, type KmsKey } from '@platform/security';
 import { securitySettings } from './settings';
 
-/** CMEK keys by purpose, each usable by the Google service agent that encrypts with it. */
+/**
+ * CMEK keys by purpose, each usable by the Google service agent that encrypts with it: the key of
+ * that agent in the project-baseline stack's `serviceAgents`, which creates the agents.
+ */
 const KEY_PURPOSES = {
-  storage: 'gs-project-accounts',
-  gke: 'container-engine-robot',
-  sql: 'gcp-sa-cloud-sql',
-  artifacts: 'gcp-sa-artifactregistry',
-  secrets: 'gcp-sa-secretmanager',
-  run: 'serverless-robot-prod',
-  logging: 'gcp-sa-logging',
+  storage: 'storage',
+  gke: 'container',
+  sql: 'sqladmin',
+  artifacts: 'artifactregistry',
+  secrets: 'secretmanager',
+  run: 'run',
+  logging: 'logging',
 } as const;
 
 /** Workload identities with the least privilege they need; never primitive roles. */
@@ -22,7 +25,7 @@ const WORKLOADS = {
       logs: Roles.logWriter,
       metrics: Roles.metricWriter,
       monitoring: Roles.monitoringViewer,
-      images: Roles.artifactReader,
+      // Image pulls: read access is granted on each Artifact Registry repository, not project-wide.
     },
   },
   'app-runtime': {
@@ -46,6 +49,8 @@ export default defineStack({
   settings: securitySettings,
   build(stack, settings) {
     const env = stack.environment;
+    // The agents exist once project-baseline is applied; reading them from it orders the grants after it.
+    const baseline = stack.upstream(projectBaselineContract, ['serviceAgents']);
     // Key rings can never be deleted: a drill's ring is its run's own.
     const keyRing = new KmsKeyRing(stack, 'key-ring', { name: stack.uniqueName(`${env.name}-platform`, 63), location: env.region });
     const keys = {} as Record<keyof typeof KEY_PURPOSES, KmsKey>;
@@ -57,7 +62,7 @@ export default defineStack({
         // A drill tears its estate down; everywhere else a key outlives the data it encrypts.
         preventDestroy: env.kind !== 'drill',
       });
-      key.grantEncryptDecrypt(`serviceAccount:${stack.serviceAgent(agent)}`, `agent-${purpose}`);
+      key.grantEncryptDecrypt(`serviceAccount:${baseline.serviceAgents.get(agent)}`, `agent-${purpose}`);
       keys[purpose] = key;
     }
 

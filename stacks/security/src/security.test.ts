@@ -9,6 +9,16 @@ const environments = [...synthesized];
 const stackIn = (name: string) => synthesized.get(name)!;
 
 const PURPOSES = ['artifacts', 'gke', 'logging', 'run', 'secrets', 'sql', 'storage'];
+/** The key of each purpose's service agent in project-baseline's serviceAgents output. */
+const AGENT_OF_PURPOSE = {
+  artifacts: 'artifactregistry',
+  gke: 'container',
+  logging: 'logging',
+  run: 'run',
+  secrets: 'secretmanager',
+  sql: 'sqladmin',
+  storage: 'storage',
+};
 
 describe('security stack', () => {
   it('synthesizes in every environment with the guardrails holding', () => {
@@ -23,19 +33,25 @@ describe('security stack', () => {
       for (const key of keys) expect(key.rotation_period).toMatch(/^\d+s$/);
     });
 
-    it('grants each key to the Google service agent that encrypts with it', () => {
-      const members = Object.values(stack.resourcesOf('google_kms_crypto_key_iam_member')).map((grant) => grant.member);
-      expect(members).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/@gs-project-accounts\./),
-          expect.stringMatching(/@container-engine-robot\./),
-          expect.stringMatching(/@gcp-sa-cloud-sql\./),
-          expect.stringMatching(/@gcp-sa-artifactregistry\./),
-          expect.stringMatching(/@gcp-sa-secretmanager\./),
-          expect.stringMatching(/@serverless-robot-prod\./),
-          expect.stringMatching(/@gcp-sa-logging\./),
-        ]),
+    it('grants each key to the Google service agent that encrypts with it, as project-baseline publishes the agents', () => {
+      const keyName = Object.fromEntries(
+        Object.entries(stack.resourcesOf('google_kms_crypto_key')).map(([logicalId, key]) => [`\${google_kms_crypto_key.${logicalId}.id}`, key.name as string]),
       );
+      const agentOf = Object.fromEntries(
+        Object.values(stack.resourcesOf('google_kms_crypto_key_iam_member')).map((grant) => [keyName[grant.crypto_key_id as string], grant]),
+      );
+      expect(Object.keys(agentOf).sort()).toEqual(PURPOSES);
+      for (const [purpose, agent] of Object.entries(AGENT_OF_PURPOSE)) {
+        expect(agentOf[purpose], purpose).toMatchObject({
+          role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+          member: `serviceAccount:\${data.terraform_remote_state.upstream-project-baseline.outputs.service_agents.${agent}}`,
+        });
+      }
+    });
+
+    it('reads the service agents from the state of project-baseline, which creates them', () => {
+      expect(Object.keys(stack.data['terraform_remote_state'] ?? {})).toEqual(['upstream-project-baseline']);
+      expect(stack.json).not.toMatch(/service-\d+@/);
     });
 
     it('gives workload service accounts only predefined roles, never primitive ones', () => {
@@ -44,6 +60,12 @@ describe('security stack', () => {
       for (const role of roles) expect(['roles/owner', 'roles/editor', 'roles/viewer']).not.toContain(role);
       expect(stack.count('google_service_account')).toBe(2);
       expect(stack.count('google_service_account_key')).toBe(0);
+    });
+
+    it('grants no project-wide Artifact Registry read: image pulls are granted on the repository', () => {
+      const roles = Object.values(stack.resourcesOf('google_project_iam_member')).map((grant) => grant.role);
+      expect(roles).not.toContain('roles/artifactregistry.reader');
+      expect(roles.sort()).toEqual(['roles/logging.logWriter', 'roles/logging.logWriter', 'roles/monitoring.metricWriter', 'roles/monitoring.metricWriter', 'roles/monitoring.viewer']);
     });
 
     it('creates secret containers without any value', () => {
