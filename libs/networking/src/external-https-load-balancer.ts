@@ -8,10 +8,10 @@ import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-targe
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
 import { IapWebBackendServiceIamMember } from '@cdktf/provider-google/lib/iap-web-backend-service-iam-member';
-import type { Grantee } from '@platform/security';
+import { Roles, type Grantee } from '@platform/security';
 import { Construct } from 'constructs';
 import type { CloudArmorPolicy } from './cloud-armor-policy';
-import { grantOf, NetworkingRoles } from './grants';
+import { grantOf } from './grants';
 import { isKnown, Problems } from './validation';
 
 /** Longest `name`: the longest derived name, `<name>-cert-<8 hex>`, must stay within 63 characters. */
@@ -214,7 +214,7 @@ export class ExternalHttpsLoadBalancer extends Construct {
     return new IapWebBackendServiceIamMember(this, grant.id, {
       project: this.project,
       webBackendService: this.backendService.name,
-      role: NetworkingRoles.iapHttpsResourceAccessor,
+      role: Roles.iapHttpsResourceAccessor,
       member: grant.member,
     });
   }

@@ -3,19 +3,6 @@ import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
 
 /**
- * Roles granted by the networking constructs' intent methods. They belong with the platform's
- * other role constants (`Roles` in @platform/security); kept here until they move there.
- */
-export const NetworkingRoles = {
-  /** Use a Shared VPC subnet (attach instances, Cloud Run direct egress, GKE nodes) from a service project. */
-  computeNetworkUser: 'roles/compute.networkUser',
-  /** Invoke a Cloud Run service. */
-  runInvoker: 'roles/run.invoker',
-  /** Pass Identity-Aware Proxy to reach an IAP-protected backend service. */
-  iapHttpsResourceAccessor: 'roles/iap.httpsResourceAccessor',
-} as const;
-
-/**
  * The validated member of a grant and its construct id: the caller's `id`, or one derived from the
  * member text (so the address does not depend on the order grants are made in). Public members
  * (`allUsers`, `allAuthenticatedUsers`) are refused by `memberOf`.

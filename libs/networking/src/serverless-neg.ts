@@ -1,8 +1,8 @@
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
-import type { Grantee } from '@platform/security';
+import { Roles, type Grantee } from '@platform/security';
 import { Construct } from 'constructs';
-import { grantOf, NetworkingRoles } from './grants';
+import { grantOf } from './grants';
 import { Problems } from './validation';
 
 /** Props of a {@link ServerlessNeg}. */
@@ -82,7 +82,7 @@ export class ServerlessNeg extends Construct {
       project: this.project,
       location: this.region,
       name: this.serviceName,
-      role: NetworkingRoles.runInvoker,
+      role: Roles.runInvoker,
       member: grant.member,
     });
   }

@@ -2,7 +2,8 @@ import { ComputeSharedVpcHostProject } from '@cdktf/provider-google/lib/compute-
 import { ComputeSharedVpcServiceProject } from '@cdktf/provider-google/lib/compute-shared-vpc-service-project';
 import { ComputeSubnetworkIamMember } from '@cdktf/provider-google/lib/compute-subnetwork-iam-member';
 import { Construct } from 'constructs';
-import { grantOf, NetworkingRoles } from './grants';
+import { Roles } from '@platform/security';
+import { grantOf } from './grants';
 import { isKnown, Problems } from './validation';
 
 /** GCP project ids: 6 to 30 characters, lowercase letters, digits and hyphens, starting with a letter. */
@@ -78,7 +79,7 @@ export class SharedVpcHost extends Construct {
             project: this.host.project,
             region: subnet.region,
             subnetwork: subnet.name,
-            role: NetworkingRoles.computeNetworkUser,
+            role: Roles.computeNetworkUser,
             member: grant.member,
           });
         }

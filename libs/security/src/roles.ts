@@ -34,6 +34,11 @@ export const Roles = {
   pubsubSubscriber: 'roles/pubsub.subscriber',
   // GKE
   gkeDefaultNodeServiceAccount: 'roles/container.defaultNodeServiceAccount',
+  // Networking: a Shared VPC subnet used from a service project
+  computeNetworkUser: 'roles/compute.networkUser',
+  // Cloud Run and Identity-Aware Proxy
+  runInvoker: 'roles/run.invoker',
+  iapHttpsResourceAccessor: 'roles/iap.httpsResourceAccessor',
   // Service accounts (impersonation and attaching to workloads)
   serviceAccountUser: 'roles/iam.serviceAccountUser',
   serviceAccountTokenCreator: 'roles/iam.serviceAccountTokenCreator',

@@ -41,6 +41,7 @@ export const SERVICE_AGENT_CATALOG: Readonly<Record<string, ServiceAgentSpec>> =
   'run.googleapis.com': { domainPrefix: 'serverless-robot-prod', creation: 'enablement' },
   'sqladmin.googleapis.com': { domainPrefix: 'gcp-sa-cloud-sql', creation: 'on-demand' },
   'secretmanager.googleapis.com': { domainPrefix: 'gcp-sa-secretmanager', creation: 'on-demand' },
+  'iap.googleapis.com': { domainPrefix: 'gcp-sa-iap', creation: 'on-demand' },
 };
 
 export interface ServiceAgentsProps {

@@ -13,6 +13,8 @@ const SERVICES = {
   sqladmin: 'sqladmin.googleapis.com',
   run: 'run.googleapis.com',
   artifactregistry: 'artifactregistry.googleapis.com',
+  // edge: the external load balancer's Identity-Aware Proxy
+  iap: 'iap.googleapis.com',
   // security, bootstrap: keys, secrets, buckets, service accounts
   cloudkms: 'cloudkms.googleapis.com',
   secretmanager: 'secretmanager.googleapis.com',
@@ -32,10 +34,11 @@ const SERVICES = {
 } as const;
 
 /**
- * The service agents the security stack's CMEK keys are granted to, by the key of their API in
- * SERVICES (and of the published `serviceAgents` map).
+ * The service agents the security stack's CMEK keys are granted to, and the IAP agent the edge
+ * stack lets invoke Cloud Run, by the key of their API in SERVICES (and of the published
+ * `serviceAgents` map).
  */
-const AGENTS = ['storage', 'logging', 'container', 'artifactregistry', 'run', 'sqladmin', 'secretmanager'] as const;
+const AGENTS = ['storage', 'logging', 'container', 'artifactregistry', 'run', 'sqladmin', 'secretmanager', 'iap'] as const;
 
 /**
  * Constraints every environment enforces (settings may add others, never change these). They

@@ -20,6 +20,7 @@ const ESTATE_APIS = [
   'container.googleapis.com',
   'iam.googleapis.com',
   'iamcredentials.googleapis.com',
+  'iap.googleapis.com',
   'logging.googleapis.com',
   'monitoring.googleapis.com',
   'orgpolicy.googleapis.com',
@@ -33,7 +34,7 @@ const ESTATE_APIS = [
 ];
 
 /** The agents the security stack grants its CMEK keys to. */
-const AGENT_KEYS = ['artifactregistry', 'container', 'logging', 'run', 'secretmanager', 'sqladmin', 'storage'];
+const AGENT_KEYS = ['artifactregistry', 'container', 'iap', 'logging', 'run', 'secretmanager', 'sqladmin', 'storage'];
 
 const policiesOf = (stack: ReturnType<typeof stackIn>) =>
   Object.fromEntries(
@@ -67,7 +68,7 @@ describe('project-baseline stack', () => {
         expect.objectContaining({ project, depends_on: [expect.stringMatching(/^google_project_service\.services_logging_/)] }),
       ]);
       const created = Object.values(stack.resourcesOf('terraform_data'));
-      expect(created.map((c) => (c.triggers_replace as { service: string }).service).sort()).toEqual(['secretmanager.googleapis.com', 'sqladmin.googleapis.com']);
+      expect(created.map((c) => (c.triggers_replace as { service: string }).service).sort()).toEqual(['iap.googleapis.com', 'secretmanager.googleapis.com', 'sqladmin.googleapis.com']);
       for (const create of created) {
         const { service } = create.triggers_replace as { service: string };
         expect(create).toMatchObject({
