@@ -12,5 +12,6 @@ export {
   type UpstreamValues,
 } from './contract';
 export { bootstrapContract } from './bootstrap';
+export { ciIdentityContract } from './ci-identity';
 export { networkContract } from './network';
 export { securityContract } from './security';
