@@ -6,3 +6,5 @@ export * from './service-account';
 export * from './iam';
 export * from './secret';
 export * from './policy';
+export * from './workload-identity-pool';
+export * from './workload-identity-github-provider';
