@@ -14,6 +14,7 @@ export {
 export { appServiceContract } from './app-service';
 export { bootstrapContract } from './bootstrap';
 export { edgeContract } from './edge';
+export { ciIdentityContract } from './ci-identity';
 export { networkContract } from './network';
 export { observabilityContract } from './observability';
 export { projectBaselineContract } from './project-baseline';

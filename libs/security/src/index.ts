@@ -10,3 +10,5 @@ export * from './project-services';
 export * from './service-agents';
 export * from './org-policies';
 export * from './audit-logging';
+export * from './workload-identity-pool';
+export * from './workload-identity-github-provider';

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount as GoogleServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import type { IPrincipal } from './principal';
-import { ensureFreeId } from './private/grant';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { memberOf, type Grantee, type IPrincipal } from './principal';
+import { ensureFreeId, grantId } from './private/grant';
 import { validateRole } from './private/role';
+import { Roles } from './roles';
 import { idFragment, validatePattern } from './private/validate';
 
 const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -41,6 +43,8 @@ export class ServiceAccount extends Construct implements IPrincipal {
   public readonly email: string;
   /** `serviceAccount:<email>`, for IAM grants. */
   public readonly member: string;
+  /** `projects/<project>/serviceAccounts/<email>`: the account as an IAM resource (known after apply). */
+  public readonly name: string;
   /** The underlying `google_service_account`. */
   public readonly serviceAccount: GoogleServiceAccount;
 
@@ -68,6 +72,7 @@ export class ServiceAccount extends Construct implements IPrincipal {
     });
     this.email = this.serviceAccount.email;
     this.member = `serviceAccount:${this.email}`;
+    this.name = this.serviceAccount.name;
     for (const [key, role] of Object.entries(props.projectRoles ?? {})) {
       this.grantProjectRole(key, role);
     }
@@ -86,5 +91,32 @@ export class ServiceAccount extends Construct implements IPrincipal {
     const id = `project-role-${key}`;
     ensureFreeId(this, id, what);
     return new ProjectIamMember(this, id, { project: this.project, role, member: this.member });
+  }
+
+  /**
+   * Lets external identities of a workload identity pool act as this account
+   * (`roles/iam.workloadIdentityUser` on the account): e.g. the GitHub jobs that run in the
+   * `prod` environment, `sa.grantWorkloadIdentityUser(pool.principalSet('environment', 'prod'))`.
+   * Only `principal://` and `principalSet://` members are accepted: people and service accounts
+   * impersonate through `roles/iam.serviceAccountTokenCreator`, not through a pool.
+   * @param id construct id of the grant. @default - derived from the member (required when it holds a value known only at deploy time)
+   */
+  public grantWorkloadIdentityUser(grantee: Grantee, id?: string): ServiceAccountIamMember {
+    const what = `ServiceAccount '${this.node.id}' grantWorkloadIdentityUser`;
+    const member = memberOf(grantee, `${what} member`);
+    // Only the literal text before the first token can be checked (a member wholly a token is skipped).
+    const literal = member.split('${')[0];
+    if (literal !== '' && !/^principal(Set)?:/.test(literal)) {
+      throw new Error(
+        `${what} member '${member}' is not a workload identity: use a pool's principal set (pool.principalSet('environment', 'prod')) or a principal:// member`,
+      );
+    }
+    const grant = grantId('workload-identity-user', grantee, id, what);
+    ensureFreeId(this, grant, what);
+    return new ServiceAccountIamMember(this, grant, {
+      serviceAccountId: this.name,
+      role: Roles.workloadIdentityUser,
+      member,
+    });
   }
 }
