@@ -14,3 +14,4 @@ export {
   type SynthFailure,
 } from './environments';
 export { DRILL_RUN_SUFFIX_LENGTH, DRILL_RUN_SUFFIX_VARIABLE, drillRunSuffix, isDrillRunSuffix } from './drill-names';
+export { requireEnabledApis } from './required-apis';

@@ -84,10 +84,11 @@ describe('PlatformStack', () => {
       subnetSelfLinks: { gke: 'gke-link' },
       subnetSecondaryRanges: {},
       privateServiceAccessRange: 'psa',
+      sharedVpcHostProject: 'acme-dev',
     });
     const parsed = synth(stack);
     expect(parsed.output.vpc_self_link).toMatchObject({ value: 'link', description: expect.stringMatching(/Self link/) });
-    expect(Object.keys(parsed.output)).toHaveLength(5);
+    expect(Object.keys(parsed.output)).toHaveLength(6);
     expect(stack.published.get('network')).toBe(1);
   });
 

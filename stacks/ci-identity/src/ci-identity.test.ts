@@ -73,7 +73,7 @@ describe('ci-identity stack', () => {
         .map((grant) => grant.role as string)
         .sort();
       expect(roles).toEqual(Object.values(PLAN_PROJECT_ROLES).sort());
-      for (const role of roles) expect(role).toMatch(/\.(viewer|reader|securityReviewer|serviceAccountViewer|workloadIdentityPoolViewer|clusterViewer)$/);
+      for (const role of roles) expect(role).toMatch(/\.(viewer|reader|securityReviewer|serviceAccountViewer|workloadIdentityPoolViewer|clusterViewer|serviceUsageViewer|policyViewer)$/);
     });
 
     it('grants state access on the state bucket only: plan reads and locks, deploy reads and writes', () => {

@@ -1,6 +1,6 @@
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { bootstrapContract, ciIdentityContract } from '@platform/contracts';
-import { defineStack, type PlatformStack } from '@platform/core';
+import { bootstrapContract, ciIdentityContract, projectBaselineContract } from '@platform/contracts';
+import { defineStack, requireEnabledApis, type PlatformStack } from '@platform/core';
 import { ProjectIamGrant, ServiceAccount, WorkloadIdentityPool } from '@platform/security';
 import { BUCKET_ROLES, DEPLOY_PROJECT_ROLES, FOUNDATION_PROJECT_ROLES, PLAN_PROJECT_ROLES } from './roles';
 import type { CiIdentitySettings } from './settings';
@@ -64,6 +64,9 @@ export default defineStack({
       description: `GitHub Actions workflows of ${settings.repository} in ${env.name}`,
     });
     const provider = pool.addGitHubProvider('github', { providerId: 'github', repository: settings.repository });
+    // Token exchange (sts) and impersonation (iamcredentials) are what a workflow calls with the pool.
+    const { enabledServices } = stack.upstream(projectBaselineContract, ['enabledServices']);
+    requireEnabledApis(pool.pool, enabledServices, ['iam.googleapis.com', 'iamcredentials.googleapis.com', 'sts.googleapis.com']);
 
     const accounts = {} as Record<Stage, ServiceAccount>;
     for (const stage of ['plan', 'deploy'] as const) {

@@ -2,7 +2,11 @@ import { Roles } from '@platform/security';
 
 /**
  * What each pipeline stage may do in its environment's project: predefined roles only, the least
- * that the stacks' resources need (network, security, database, gke-cluster, app-service).
+ * that the stacks' resources need (project-baseline, network, security, database, gke-cluster,
+ * app-service, edge, observability). Three things cannot be granted on a project and are granted
+ * by the organisation's admins instead: organization policies (roles/orgpolicy.policyAdmin on the
+ * organization), Shared VPC host and attachments (roles/compute.xpnAdmin on the organization or
+ * folder) and billing budgets (roles/billing.costsManager on the billing account).
  * A stack that manages a new kind of resource adds its service's role here, in both stages.
  * State and artifact store access is granted on those buckets, not here.
  */
@@ -23,6 +27,12 @@ export const PLAN_PROJECT_ROLES = {
   gke: 'roles/container.clusterViewer',
   run: 'roles/run.viewer',
   'artifact-registry': 'roles/artifactregistry.reader',
+  // Enabled APIs, organization policies and audit configs (project-baseline)
+  'service-usage': 'roles/serviceusage.serviceUsageViewer',
+  'org-policies': 'roles/orgpolicy.policyViewer',
+  // Log buckets and sinks, alert policies and notification channels (observability)
+  logging: 'roles/logging.viewer',
+  monitoring: 'roles/monitoring.viewer',
 } as const;
 
 /** Deploy (apply, promote, drill): create, change and delete what the stacks manage. */
@@ -47,6 +57,17 @@ export const DEPLOY_PROJECT_ROLES = {
   gke: 'roles/container.clusterAdmin',
   run: 'roles/run.admin',
   'artifact-registry': 'roles/artifactregistry.admin',
+  // API enablement; the service agents created on demand (project-baseline)
+  'service-usage': 'roles/serviceusage.serviceUsageAdmin',
+  // Log buckets and sinks (observability)
+  logging: 'roles/logging.configWriter',
+  // Alert policies and notification channels (observability)
+  'monitoring-alerts': 'roles/monitoring.alertPolicyEditor',
+  'monitoring-channels': 'roles/monitoring.notificationChannelEditor',
+  // The external load balancer: address, certificate, SSL policy, URL maps, proxies, forwarding rules (edge)
+  'load-balancer': 'roles/compute.loadBalancerAdmin',
+  // IAP on the backend service and who may pass it (edge)
+  iap: 'roles/iap.admin',
 } as const;
 
 /**

@@ -1,5 +1,5 @@
-import { networkContract } from '@platform/contracts';
-import { defineStack } from '@platform/core';
+import { networkContract, projectBaselineContract } from '@platform/contracts';
+import { defineStack, requireEnabledApis } from '@platform/core';
 import { CloudNat, FirewallBaseline, PrivateServiceAccess, SharedVpcHost, Vpc } from '@platform/networking';
 import { networkSettings } from './settings';
 
@@ -20,6 +20,9 @@ export default defineStack({
         ]),
       ),
     });
+    // The network, its peering for private service access and Cloud NAT need their APIs enabled by the baseline.
+    const { enabledServices } = stack.upstream(projectBaselineContract, ['enabledServices']);
+    requireEnabledApis(vpc.network, enabledServices, ['compute.googleapis.com', 'servicenetworking.googleapis.com']);
 
     // A real Shared VPC: the environment's project hosts the network for the service projects in settings.
     const sharedVpc = new SharedVpcHost(stack, 'shared-vpc', {

@@ -71,8 +71,13 @@ describe('network stack', () => {
       expect(stack.count('google_project_iam_member')).toBe(0);
     });
 
-    it('reads nothing from other stacks', () => {
-      expect(stack.data).toEqual({});
+    it('reads only the enabled APIs of the project baseline, and checks compute and service networking are on before it plans', () => {
+      expect(Object.keys(stack.data.terraform_remote_state ?? {})).toEqual(['upstream-project-baseline']);
+      const [network] = Object.values(stack.resourcesOf('google_compute_network'));
+      const [precondition] = (network!.lifecycle as { precondition: { condition: string; error_message: string }[] }).precondition;
+      expect(precondition!.condition).toContain('contains(data.terraform_remote_state.upstream-project-baseline.outputs.enabled_services, "compute.googleapis.com")');
+      expect(precondition!.condition).toContain('servicenetworking.googleapis.com');
+      expect(precondition!.error_message).toMatch(/stacks\/project-baseline\/src\/index\.ts/);
     });
   });
 

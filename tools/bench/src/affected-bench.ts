@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { listEnvironments, nxChildEnvironment } from '@platform/config';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { ExternalError, markdownTable } from '@platform/workspace';
+import { ExternalError, listStacks, markdownTable } from '@platform/workspace';
 import { goalTable, type GoalRow } from './goals';
 import { measureRun } from './process-tree-memory';
 
@@ -70,14 +70,15 @@ export async function runAffectedBenchmark(options: AffectedBenchOptions): Promi
   let big: string | undefined;
   try {
     changeOneSetting(small, 'bootstrap');
-    await measure('this repository (6 stacks x 4 environments)', '6 stacks', small, 'HEAD~1');
+    const own = listStacks(small).length;
+    await measure(`this repository (${own} stacks x 4 environments)`, `${own} stacks`, small, 'HEAD~1');
 
     big = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected-big');
     generateStacks(big, options.stacks);
     commitAll(big, 'generated stacks');
     // One stack's setting: gen-007 as in the issue's figures, or the last one of fewer.
     changeOneSetting(big, `gen-${String(Math.min(7, options.stacks - 1)).padStart(3, '0')}`);
-    await measure(`generated workspace (${options.stacks + 6} stacks x 4 environments)`, `${options.stacks + 6} stacks`, big, 'HEAD~1', 3);
+    await measure(`generated workspace (${options.stacks + own} stacks x 4 environments)`, `${options.stacks + own} stacks`, big, 'HEAD~1', 3);
 
     options.log(
       markdownTable(

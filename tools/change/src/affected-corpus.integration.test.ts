@@ -10,7 +10,7 @@ import { blastRadius, renderBlastRadius } from './blast-radius';
 import { diffOutputHashes, readOutputHashes, synthesizeAt, type BaseSynth, type OutputHashes } from './output-hashes';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
-const ALL = ['app-service', 'bootstrap', 'database', 'gke-cluster', 'network', 'security'];
+const ALL = readdirSync(join(WORKSPACE, 'stacks')).sort();
 
 function sh(cwd: string, command: string, args: string[]): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment() });
@@ -54,10 +54,11 @@ const CORPUS: readonly ChangeKind[] = [
   {
     name: 'deleted stack',
     change: (r) => {
-      rmSync(join(r, 'stacks/app-service'), { recursive: true });
-      for (const env of listEnvironments(r)) rmSync(join(r, `environments/${env}/app-service.yaml`));
+      // A leaf: no other stack reads its outputs.
+      rmSync(join(r, 'stacks/edge'), { recursive: true });
+      for (const env of listEnvironments(r)) rmSync(join(r, `environments/${env}/edge.yaml`));
     },
-    expected: ['app-service'],
+    expected: ['edge'],
   },
 ];
 
@@ -175,13 +176,13 @@ describe('change detection against the ground truth of synthesized-output differ
   it('reads a deleted stack as removed although its old output is still in dist/stacks', async () => {
     sh(copy, 'git', ['checkout', '-q', '-B', 'deleted-stale', base]);
     sh(copy, 'git', ['clean', '-q', '-fd', '--', 'stacks', 'environments']);
-    sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth', 'app-service']);
-    rmSync(join(copy, 'stacks/app-service'), { recursive: true });
-    for (const env of listEnvironments(copy)) rmSync(join(copy, `environments/${env}/app-service.yaml`));
-    commitAll(copy, 'delete app-service');
+    sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth', 'edge']);
+    rmSync(join(copy, 'stacks/edge'), { recursive: true });
+    for (const env of listEnvironments(copy)) rmSync(join(copy, `environments/${env}/edge.yaml`));
+    commitAll(copy, 'delete edge');
     sh(copy, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', 'synth']);
-    expect(existsSync(join(copy, 'dist/stacks/app-service/synth.json')), 'a synth of the head leaves it').toBe(true);
-    expect((await affectedNow()).effective).toEqual([{ stack: 'app-service', reason: 'removed', environments: listEnvironments(copy) }]);
+    expect(existsSync(join(copy, 'dist/stacks/edge/synth.json')), 'a synth of the head leaves it').toBe(true);
+    expect((await affectedNow()).effective).toEqual([{ stack: 'edge', reason: 'removed', environments: listEnvironments(copy) }]);
   }, 300_000);
 
   it('platform affected synthesizes only the stacks whose output can differ, at the head as at the base', () => {

@@ -6,8 +6,10 @@ describe('stack dependency order', () => {
   it('puts the macro stacks before the stacks that read them', () => {
     const layers = dependencyLayers(readStackGraph(findWorkspaceRoot(import.meta.dirname)));
     expect(layers).toEqual([
-      ['bootstrap', 'network', 'security'],
-      ['app-service', 'database', 'gke-cluster'],
+      ['bootstrap', 'project-baseline'],
+      ['ci-identity', 'network', 'security'],
+      ['app-service', 'database', 'gke-cluster', 'observability'],
+      ['edge'],
     ]);
   });
 
