@@ -210,7 +210,8 @@ export async function openStackEngine(options: StackEngineOptions): Promise<{ ru
   const lockFile =
     setup.engine.kind !== 'opentofu' ? undefined : options.release ? options.release.lockFile : readCommittedLockFile(workspaceRoot, stack, needed);
   const lockOrigin = options.release ? `the lock file of ${stack} ${options.release.version}` : committedLockFilePath(workspaceRoot, stack);
-  const suffix = options.offline ? {} : drillRunSuffixEnv(json, { stack, environment: environment.name }, options.drillRunSuffix);
+  // Validation needs no variable values; an offline plan gets a placeholder (OFFLINE_ENGINE_ENV).
+  const suffix = purpose === 'deploy' ? drillRunSuffixEnv(json, { stack, environment: environment.name }, options.drillRunSuffix) : {};
   const env = { ...prepareWorkdir(workdir, json, store, lockFile), ...suffix, ...(options.offline ? OFFLINE_ENGINE_ENV : {}) };
   const runner = new EngineRunner({ engine: setup.engine, cliConfigFile: setup.cliConfigFile, env }, workdir);
   try {
