@@ -3,3 +3,4 @@ export { parseEach, parseSynthesized, type ParsedStack, type ParsedStack as Synt
 export { synthesize, synthesizeScope } from './synthesized';
 export { TSX } from './tsx';
 export { commitAll, copyWorkspace, copyWorkspaceAsRepository, copyWorkspaceAsRepositoryInto, copyWorkspaceInto, readTree, removeWorkspaceCopy } from './workspace-copy';
+export { resourceNamed, synthesizeWithGoogle } from './google-stack';

@@ -1,7 +1,7 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { synthesizeScope, type Synthesized } from '@platform/testing';
+import { synthesizeWithGoogle, type Synthesized } from '@platform/testing';
 
 export const PROJECT = 'my-project';
 export const KEY_ID = 'projects/my-project/locations/europe-west1/keyRings/platform/cryptoKeys/app';
@@ -15,8 +15,5 @@ export function googleStack(defaultLabels?: Record<string, string>): TerraformSt
 
 /** Builds constructs next to a google provider and synthesizes them (validations included). */
 export function synthGoogle(build: (scope: Construct) => void): Synthesized {
-  return synthesizeScope((scope) => {
-    new GoogleProvider(scope, 'google', { project: PROJECT, region: 'europe-west1' });
-    build(scope);
-  });
+  return synthesizeWithGoogle(build, PROJECT);
 }
