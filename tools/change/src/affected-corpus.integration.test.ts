@@ -157,7 +157,8 @@ describe('change detection against the ground truth of synthesized-output differ
       },
     ]);
     expect(report.applyOrder).toEqual([['network'], ['gke-cluster']]);
-    expect(report.downstream).toEqual(['app-service', 'database']);
+    // edge reads app-service: downstream follows the graph past the direct consumers.
+    expect(report.downstream).toEqual(['app-service', 'database', 'edge']);
     const markdown = renderBlastRadius(report, readStackGraph(copy));
     expect(markdown).toMatch(/\| gke-cluster \| output changed \| prod +\| 0 +\| 1 +\| 0 +\|/);
     expect(markdown).toContain('1. network\n2. gke-cluster');

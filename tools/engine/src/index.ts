@@ -6,7 +6,7 @@ export { cachedOpenTofuPath, engineVersion, ensureEngine, type Engine } from './
 export { ensureProviders, pluginCacheDir, providerBinaryPath, providerInMirror, providerMirrorDir, REGISTRY_HOSTS, targetPlatform, writeCliConfig, type ProviderStatus } from './providers';
 export * from './provider-source';
 export * from './s3-server';
-export { setupEngine, setupForTests, TEST_PROVIDERS, type ProgramReport, type SetupResult } from './setup';
+export { OPTIONAL_TEST_PROVIDERS, setupEngine, setupForTests, TEST_PROVIDERS, type ProgramReport, type SetupResult } from './setup';
 export { EngineError, EngineRunner, parseLockHolder, type ChangeSummary, type Diagnostic, type EngineSession, type StateIdentity, type StateLockHolder } from './tofu';
 export { readPinnedVersions, VERSIONS_FILE, type GoProgram, type PinnedVersions } from './versions';
 export { BACKEND_CONFIG_FILE, ENGINE_LOCK_FILE, prepareWorkdir, type RuntimeGcsStateStore, type RuntimeStateStore } from './workdir';

@@ -42,7 +42,7 @@ describe('Nx cache isolation of inferred synth targets', () => {
 
   it('re-runs the stacks that import a library when the library changes, and only those', () => {
     appendFileSync(join(copy, 'libs/networking/src/cidr.ts'), '\n// a change to the library\n');
-    expect(synthesizedProjects(copy)).toEqual(['network']);
+    expect(synthesizedProjects(copy)).toEqual(['edge', 'network']);
   }, 120_000);
 
   it('re-runs every stack when an environment-wide file changes', () => {
@@ -55,6 +55,6 @@ describe('Nx cache isolation of inferred synth targets', () => {
     writeFileSync(entry, `import '@platform/networking';\n${readFileSync(entry, 'utf8')}`);
     expect(synthesizedProjects(copy)).toEqual(['bootstrap']);
     appendFileSync(join(copy, 'libs/networking/src/cidr.ts'), '\n// another change to the library\n');
-    expect(synthesizedProjects(copy)).toEqual(['bootstrap', 'network']);
+    expect(synthesizedProjects(copy)).toEqual(['bootstrap', 'edge', 'network']);
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
@@ -59,7 +59,8 @@ describe('check summary', () => {
   }, 60_000);
 
   it('fails the check when an environment breaks an environment guardrail, naming the rule and the fix', async () => {
-    const withBudget = stacks.find((stack) => readFileSync(join(copy, 'dist/stacks', stack, 'dev/cdk.tf.json'), 'utf8').includes('google_billing_budget'));
+    const devConfiguration = (stack: string) => join(copy, 'dist/stacks', stack, 'dev/cdk.tf.json');
+    const withBudget = stacks.find((stack) => existsSync(devConfiguration(stack)) && readFileSync(devConfiguration(stack), 'utf8').includes('google_billing_budget'));
     expect(withBudget, 'a stack creates the dev budget').toBeDefined();
     const file = join(copy, 'dist/stacks', withBudget!, 'dev/cdk.tf.json');
     const original = readFileSync(file, 'utf8');
