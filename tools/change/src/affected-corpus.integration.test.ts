@@ -146,7 +146,7 @@ describe('change detection against the ground truth of synthesized-output differ
     ]);
     const network = report.stacks.find((s) => s.stack === 'network')!;
     expect(network.changes.dev).toEqual([{ address: expect.stringMatching(/^google_compute_firewall\.firewall_deny-all/), action: 'change', attributes: ['priority'], values: [{ path: 'priority', before: expect.any(Number), after: expect.any(Number) }] }]);
-    expect(network.consumers).toEqual(['app-service', 'database', 'gke-cluster']);
+    expect(network.consumers).toEqual(['app-service', 'database', 'edge', 'gke-cluster']);
     expect(network.plans).toEqual({});
     expect(report.stacks.find((s) => s.stack === 'gke-cluster')!.changes.prod).toEqual([
       {
