@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from 'cdktf';
 
 /**
  * Name of the variable that carries a drill run's suffix (TF_VAR_drill_run_suffix). Names of
@@ -20,11 +20,18 @@ export function drillRunSuffix(runId: string): string {
   return createHash('sha256').update(runId).digest('hex').slice(0, 6);
 }
 
+/** A stack's variable `name`, declared once under that name (runtime values the synthesized JSON leaves open). */
+export function stackVariable(stack: TerraformStack, name: string, config: TerraformVariableConfig): TerraformVariable {
+  const existing = stack.node.tryFindChild(name) as TerraformVariable | undefined;
+  if (existing) return existing;
+  const variable = new TerraformVariable(stack, name, config);
+  variable.overrideLogicalId(name);
+  return variable;
+}
+
 /** The drill run suffix variable of a stack, declared once. */
 export function drillRunSuffixVariable(stack: TerraformStack): TerraformVariable {
-  const existing = stack.node.tryFindChild(DRILL_RUN_SUFFIX_VARIABLE) as TerraformVariable | undefined;
-  if (existing) return existing;
-  const variable = new TerraformVariable(stack, DRILL_RUN_SUFFIX_VARIABLE, {
+  return stackVariable(stack, DRILL_RUN_SUFFIX_VARIABLE, {
     type: 'string',
     description: 'Suffix of this drill run (TF_VAR_drill_run_suffix): names that cannot be reused after deletion end with it.',
     validation: [
@@ -34,8 +41,6 @@ export function drillRunSuffixVariable(stack: TerraformStack): TerraformVariable
       },
     ],
   });
-  variable.overrideLogicalId(DRILL_RUN_SUFFIX_VARIABLE);
-  return variable;
 }
 
 /** True when `suffix` is a valid drill run suffix. */

@@ -4,11 +4,11 @@ import {
   GcsBackend,
   S3Backend,
   TerraformStack,
-  TerraformVariable,
   type TerraformRemoteState,
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StateConfig } from '@platform/config';
+import { stackVariable } from './drill-names';
 
 type S3State = Extract<StateConfig, { backend: 's3' }>;
 
@@ -54,16 +54,10 @@ export function configureStateBackend(stack: TerraformStack, state: StateConfig,
 }
 
 function runtimeEndpointVariable(scope: Construct): string {
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.tryFindChild(STATE_ENDPOINT_VARIABLE) as TerraformVariable | undefined;
-  const variable =
-    existing ??
-    new TerraformVariable(stack, STATE_ENDPOINT_VARIABLE, {
-      type: 'string',
-      description: 'S3-compatible endpoint of the state store, known only at run time (TF_VAR_state_endpoint).',
-    });
-  variable.overrideLogicalId(STATE_ENDPOINT_VARIABLE);
-  return variable.stringValue;
+  return stackVariable(TerraformStack.of(scope), STATE_ENDPOINT_VARIABLE, {
+    type: 'string',
+    description: 'S3-compatible endpoint of the state store, known only at run time (TF_VAR_state_endpoint).',
+  }).stringValue;
 }
 
 /** A read of another stack's state through the same backend. */
