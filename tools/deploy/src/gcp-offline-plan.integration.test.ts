@@ -14,8 +14,9 @@ const googleInMirror = providerInMirror(readPinnedVersions(WORKSPACE), GOOGLE);
 
 /*
  * The GCP estate planned offline from zero, every environment, with the real google provider
- * where it is in the mirror. Where it is not (the module proxy here does not serve it; see
- * docs/engine.md), the plan is not run, and the test proves the command says why.
+ * where it is in the mirror (the tests' global set-up builds it from the Go module proxy). Where
+ * it is not (a proxy that refuses it; see docs/engine.md), the plan is not run, and the test
+ * proves the command says why.
  */
 describe(`offline plans of the GCP estate (${googleInMirror ? 'google provider in the mirror' : 'not run: google provider not in the mirror'})`, () => {
   let copy: string;
