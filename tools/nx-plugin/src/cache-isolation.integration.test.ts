@@ -12,10 +12,9 @@ const STACKS = readdirSync(join(WORKSPACE, 'stacks')).sort();
 function synthesizedProjects(cwd: string): string[] {
   const result = spawnSync('npx', ['nx', 'run-many', '-t', 'synth', '--outputStyle=static'], { cwd, encoding: 'utf8', env: nxChildEnvironment() });
   expect(result.status, result.stdout + result.stderr).toBe(0);
-  return [...result.stdout.matchAll(/^> nx run ([\w-]+):synth(.*)$/gm)]
-    .filter(([, , rest]) => !/cache/.test(rest!))
-    .map(([, project]) => project!)
-    .sort();
+  // In batch mode Nx prints a task's header when the batch starts and again with its output.
+  const ran = [...result.stdout.matchAll(/^> nx run ([\w-]+):synth(.*)$/gm)].filter(([, , rest]) => !/cache/.test(rest!)).map(([, project]) => project!);
+  return [...new Set(ran)].sort();
 }
 
 describe('Nx cache isolation of inferred synth targets', () => {
@@ -57,4 +56,23 @@ describe('Nx cache isolation of inferred synth targets', () => {
     appendFileSync(join(copy, 'libs/networking/src/cidr.ts'), '\n// another change to the library\n');
     expect(synthesizedProjects(copy)).toEqual(['bootstrap', 'edge', 'network']);
   }, 180_000);
+
+  it('fails only the synth task of a broken stack when the tasks run together, and caches the others', () => {
+    const entry = join(copy, 'stacks/edge/src/index.ts');
+    const before = readFileSync(entry, 'utf8');
+    writeFileSync(entry, `${before}\nthrow new Error('edge broken on purpose');\n`);
+    appendFileSync(join(copy, 'environments/dev/environment.yaml'), '# every stack synthesizes again\n');
+    const failed = spawnSync('npx', ['nx', 'run-many', '-t', 'synth', '--outputStyle=static'], { cwd: copy, encoding: 'utf8', env: nxChildEnvironment() });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toMatch(/✗ edge: nothing written\n\s+edge broken on purpose/);
+    expect(failed.stdout).toMatch(/Failed tasks:\s+- edge:synth\s/);
+    writeFileSync(entry, before);
+    expect(synthesizedProjects(copy)).toEqual(['edge']);
+  }, 180_000);
+
+  it('runs a synth task in its own process when batching is off', () => {
+    const result = spawnSync('npx', ['nx', 'run', 'database:synth', '--batch=false', '--skip-nx-cache', '--outputStyle=static'], { cwd: copy, encoding: 'utf8', env: nxChildEnvironment() });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/✓ database: dist\/stacks\/database\/<env>\/cdk.tf.json/);
+  }, 120_000);
 });

@@ -41,7 +41,7 @@ describe('platform Nx plugin', () => {
     expect(project.tags).toEqual(['type:stack', 'layer:macro']);
     expect(Object.keys(project.targets!).sort()).toEqual(['apply', 'destroy', 'drift', 'lint', 'nx-release-publish', 'output', 'package', 'plan', 'publish', 'synth', 'test', 'typecheck', 'validate']);
     const synth = project.targets!.synth!;
-    expect(synth.command).toBe('tsx tools/cli/bin/platform.mts synth network');
+    expect(synth).toMatchObject({ executor: '@platform/nx-plugin:synth', options: { stack: 'network' } });
     expect(synth.cache).toBe(true);
     expect(synth.outputs).toEqual(['{workspaceRoot}/dist/stacks/network']);
     expect(synth.inputs).toEqual(expect.arrayContaining(['production', ...environmentInputs('network')]));

@@ -15,6 +15,7 @@ import { hashObject } from 'nx/src/devkit-internals';
 import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { getAllFileDataInContext } from 'nx/src/utils/workspace-context';
 import { listEnvironments, readProjectManifest, type ProjectKind, type ProjectManifest } from '@platform/config';
+import { SYNTH_ENTRY } from './cli-entry';
 import { hasSourceFile, libraryClosure, moduleClosure, projectRootOf, readAliasRoots, type ImportScanCache, type ScannedFile } from './import-closure';
 
 /** Target names the plugin infers; every option is optional and has a default. */
@@ -60,8 +61,7 @@ export function normalizeOptions(options: PlatformPluginOptions | undefined): No
 /** Every project is a folder directly under libs/, stacks/ or tools/ holding a package.json. */
 export const PROJECT_MANIFEST_GLOB = '{libs,stacks,tools}/*/package.json';
 
-/** The CLI entry the stack targets run: `platform <command> <stack>`. */
-export const SYNTH_ENTRY = 'tools/cli/bin/platform.mts';
+export { SYNTH_ENTRY } from './cli-entry';
 
 /** Each platform command lives in its own module, named after it. */
 export function commandModule(command: string): string {
@@ -182,9 +182,13 @@ function commandInputList(command: CommandInputs | undefined): NonNullable<Targe
   return [...command.files.map((file) => `{workspaceRoot}/${file}`), ...libraryInputs(command.projects)];
 }
 
+/** The executor of the synth targets (executors.json): the synth tasks of one Nx run share a process. */
+export const SYNTH_EXECUTOR = '@platform/nx-plugin:synth';
+
 function synthTarget(stackName: string, libraries: readonly string[], command: CommandInputs | undefined): TargetConfiguration {
   return {
-    command: `tsx ${SYNTH_ENTRY} synth ${stackName}`,
+    executor: SYNTH_EXECUTOR,
+    options: { stack: stackName },
     cache: true,
     inputs: [
       'production',

@@ -8,6 +8,8 @@ export interface SynthCommandOptions {
   /** Stacks to synthesize; every stack when empty. */
   readonly stacks: readonly string[];
   readonly log?: (line: string) => void;
+  /** Called as each stack's synth ends, before the next begins. */
+  readonly onResult?: (result: StackSynthResult) => void;
 }
 
 /** What a synth of one stack came to, without its files (they are in dist/stacks once written). */
@@ -47,7 +49,9 @@ export async function runSynth(options: SynthCommandOptions): Promise<StackSynth
     const outcome = await synthesizeAllEnvironments(options.workspaceRoot, stack);
     outcomes.push(outcome);
     if (outcome.ok) replaceFolderAtomically(join(options.workspaceRoot, synthOutputDir(stack)), outcome.files);
-    for (const line of describeResult(resultOf(outcome))) log(line);
+    const result = resultOf(outcome);
+    for (const line of describeResult(result)) log(line);
+    options.onResult?.(result);
   }
   return outcomes;
 }

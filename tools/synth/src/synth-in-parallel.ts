@@ -7,9 +7,11 @@ import { describeResult, resultOf, runSynth, type StackSynthResult } from './syn
 
 /**
  * A worker costs a process start and a load of cdktf and the provider bindings (about 1.5 s on
- * a 2-core runner); below this many stacks a worker would not earn it back.
+ * a 2-core runner) and a GCP stack takes about 0.25 s for its four environments, so a worker
+ * earns its start back from about 6 stacks. On the 10-stack estate one process took 3.99 s and
+ * two 4.46 s (`platform synth --jobs 1|2`).
  */
-export const STACKS_PER_WORKER = 4;
+export const STACKS_PER_WORKER = 8;
 
 const WORKER = join(import.meta.dirname, 'synth-worker.ts');
 
@@ -22,6 +24,8 @@ export interface ParallelSynthOptions {
   /** The fewest stacks worth a process (default STACKS_PER_WORKER). */
   readonly stacksPerWorker?: number;
   readonly log?: (line: string) => void;
+  /** Called as each stack's synth ends, in whichever process it ran. */
+  readonly onResult?: (result: StackSynthResult) => void;
 }
 
 /** Deals the stacks out to `slices` slices in turn, so that each gets a like share of them. */
@@ -36,7 +40,12 @@ export function workersFor(count: number, jobs: number, stacksPerWorker = STACKS
   return Math.max(1, Math.min(jobs, Math.floor(count / stacksPerWorker)));
 }
 
-function runWorker(workspaceRoot: string, stacks: readonly string[], log: (line: string) => void): Promise<StackSynthResult[]> {
+function runWorker(
+  workspaceRoot: string,
+  stacks: readonly string[],
+  log: (line: string) => void,
+  onResult: (result: StackSynthResult) => void,
+): Promise<StackSynthResult[]> {
   return new Promise((resolve, reject) => {
     // Run from the repository this code is in, whose tsconfig maps the @platform/* imports.
     const cwd = findWorkspaceRoot(import.meta.dirname);
@@ -49,6 +58,7 @@ function runWorker(workspaceRoot: string, stacks: readonly string[], log: (line:
       const result = JSON.parse(line) as StackSynthResult;
       results.push(result);
       for (const text of describeResult(result)) log(text);
+      onResult(result);
     });
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -66,18 +76,19 @@ function runWorker(workspaceRoot: string, stacks: readonly string[], log: (line:
  */
 export async function synthesizeInParallel(options: ParallelSynthOptions): Promise<StackSynthResult[]> {
   const log = options.log ?? (() => {});
+  const onResult = options.onResult ?? (() => {});
   const stacks = options.stacks.length > 0 ? [...options.stacks] : listStacks(options.workspaceRoot);
   if (stacks.length === 0) return [];
   const [own, ...others] = dealStacks(stacks, workersFor(stacks.length, options.jobs ?? availableParallelism(), options.stacksPerWorker));
   // Started before this process synthesizes its own share; settled at once so that a worker
   // failing meanwhile is reported below, not as an unhandled rejection.
   const workers = others.map((slice) =>
-    runWorker(options.workspaceRoot, slice, log).then(
+    runWorker(options.workspaceRoot, slice, log, onResult).then(
       (results) => ({ results }),
       (error: unknown) => ({ error }),
     ),
   );
-  const here = (await runSynth({ workspaceRoot: options.workspaceRoot, stacks: own!, log })).map(resultOf);
+  const here = (await runSynth({ workspaceRoot: options.workspaceRoot, stacks: own!, log, onResult })).map(resultOf);
   const settled = await Promise.all(workers);
   const failed = settled.find((s): s is { error: unknown } => 'error' in s);
   if (failed) throw failed.error;

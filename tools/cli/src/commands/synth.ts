@@ -7,10 +7,18 @@ export function registerSynth(program: Command): void {
     .description('Synthesize stacks for every environment into dist/stacks/<stack>/<env>/cdk.tf.json (all or nothing per stack).')
     .argument('[stacks...]', 'stack names (default: every stack)')
     .option('-j, --jobs <n>', 'processes to spread the stacks over (default: the cores available; each takes 4 stacks at least)', (value: string) => wholeNumberOption('--jobs', value))
-    .action(async (stacks: string[], options: { jobs?: number }) => {
-      const { synthesizeInParallel } = await import('@platform/synth');
+    .option('--json', 'print one JSON line per stack as its synth ends (its result and the lines it would print), nothing else')
+    .action(async (stacks: string[], options: { jobs?: number; json?: boolean }) => {
+      const { describeResult, synthesizeInParallel } = await import('@platform/synth');
       const { findEstateRoot } = await import('@platform/workspace');
-      const results = await synthesizeInParallel({ workspaceRoot: findEstateRoot(), stacks, ...(options.jobs ? { jobs: options.jobs } : {}), log: (line) => console.log(line) });
+      const results = await synthesizeInParallel({
+        workspaceRoot: findEstateRoot(),
+        stacks,
+        ...(options.jobs ? { jobs: options.jobs } : {}),
+        ...(options.json
+          ? { onResult: (result) => console.log(JSON.stringify({ ...result, lines: describeResult(result) })) }
+          : { log: (line) => console.log(line) }),
+      });
       if (results.some((result) => !result.ok)) process.exitCode = 1;
     });
 }
