@@ -21,3 +21,4 @@ export {
 export { ManifestError, readProjectManifest, type ProjectKind, type ProjectManifest, type SmokeCheck } from './project-manifest';
 export { ESTATE_VARIABLE, findEstateRoot, findWorkspaceRoot } from './workspace-root';
 export { nxChildEnvironment } from './child-environment';
+export { nxCommand, type CommandLine } from './nx-command';

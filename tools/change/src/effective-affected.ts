@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { nxChildEnvironment } from '@platform/config';
+import { nxChildEnvironment, nxCommand } from '@platform/config';
 import { ExternalError, listStacks, runInBackground } from '@platform/workspace';
 import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, type BaseSynth, type OutputDifference, type OutputHashes } from './output-hashes';
 
@@ -43,9 +43,10 @@ export function changedFiles(workspaceRoot: string, base: string, head: string):
 export async function plainAffectedStacks(workspaceRoot: string, base: string, head: string): Promise<string[]> {
   if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
   // In a child process this one does not wait on: it can load the synth code meanwhile.
-  const args = ['nx', 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`];
-  const { code, stdout, stderr } = await runInBackground('npx', args, { cwd: workspaceRoot, env: nxChildEnvironment() });
-  if (code !== 0) throw new ExternalError(`npx ${args.join(' ')} failed: ${(stderr || stdout).trim()}`);
+  const args = ['show', 'projects', '--affected', `--base=${base}`, `--head=${head}`];
+  const nx = nxCommand(workspaceRoot, args);
+  const { code, stdout, stderr } = await runInBackground(nx.command, nx.args, { cwd: workspaceRoot, env: nxChildEnvironment() });
+  if (code !== 0) throw new ExternalError(`nx ${args.join(' ')} failed: ${(stderr || stdout).trim()}`);
   const stacks = new Set(listStacks(workspaceRoot));
   return stdout.trim().split('\n').filter((name) => stacks.has(name)).sort();
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nxChildEnvironment } from '@platform/config';
+import { nxChildEnvironment, nxCommand } from '@platform/config';
 import { ExternalError } from '@platform/workspace';
 import type { CiTaskGraph } from './ci-shards';
 
@@ -27,14 +27,15 @@ export function readNxTaskGraph(workspaceRoot: string, query: TaskGraphQuery): C
   try {
     const file = join(dir, 'graph.json');
     const selection = query.range ? ['affected', `--base=${query.range.base}`, `--head=${query.range.head}`] : ['run-many'];
-    const args = ['nx', ...selection, '-t', query.targets.join(','), ...(query.configuration ? ['-c', query.configuration] : []), `--graph=${file}`];
-    const result = spawnSync('npx', args, { cwd: workspaceRoot, encoding: 'utf8', env: nxChildEnvironment() });
-    if (result.status !== 0) throw new ExternalError(`npx ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' / ')}`);
+    const args = [...selection, '-t', query.targets.join(','), ...(query.configuration ? ['-c', query.configuration] : []), `--graph=${file}`];
+    const nx = nxCommand(workspaceRoot, args);
+    const result = spawnSync(nx.command, nx.args, { cwd: workspaceRoot, encoding: 'utf8', env: nxChildEnvironment() });
+    if (result.status !== 0) throw new ExternalError(`nx ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' / ')}`);
     let graph: NxGraphFile;
     try {
       graph = JSON.parse(readFileSync(file, 'utf8')) as NxGraphFile;
     } catch (error) {
-      throw new ExternalError(`npx ${args.join(' ')} wrote no readable task graph: ${(error as Error).message}`);
+      throw new ExternalError(`nx ${args.join(' ')} wrote no readable task graph: ${(error as Error).message}`);
     }
     const tasks = Object.values(graph.tasks?.tasks ?? {}).map((task) => ({ id: task.id, project: task.target.project, target: task.target.target }));
     return { tasks, dependencies: graph.tasks?.dependencies ?? {} };
