@@ -80,17 +80,17 @@ function exportTree(workspaceRoot: string, commit: string, pathspecs: readonly s
   if (extract.status !== 0) throw new ExternalError(`extracting ${commit} into ${dir} failed: ${extract.stderr.toString().trim()}`);
 }
 
-/** A temporary folder holding a commit's files for a synth of some of its stacks, and the command to run there. */
+/** A temporary folder holding a commit's files for a synth of some of its stacks. */
 interface BaseTree {
+  readonly repository: string;
   readonly tree: string;
   readonly estate: string;
+  readonly stacksDir: string;
   readonly sha: string;
-  readonly command: readonly string[];
 }
 
-function prepareBaseTree(workspaceRoot: string, commit: string, stacks: readonly string[] | undefined): BaseTree | undefined {
-  const wanted = stacks ? stacksAt(workspaceRoot, commit).filter((stack) => stacks.includes(stack)) : [];
-  if (stacks && wanted.length === 0) return undefined;
+/** A commit's files in a temporary folder sharing this checkout's node_modules: with every stack's folder, or with none yet. */
+function prepareBaseTree(workspaceRoot: string, commit: string, withStacks: boolean): BaseTree {
   const sha = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]);
   const repository = git(workspaceRoot, ['rev-parse', '--show-toplevel']);
   // The estate may be a folder of the repository (--estate): the same folder of the export.
@@ -98,14 +98,13 @@ function prepareBaseTree(workspaceRoot: string, commit: string, stacks: readonly
   const stacksDir = estateDir ? `${estateDir}/stacks` : 'stacks';
   const tree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
   try {
-    exportTree(repository, sha, stacks ? [...everythingBut(repository, sha, stacksDir), ...wanted.map((stack) => `${stacksDir}/${stack}`)] : [], tree);
+    exportTree(repository, sha, withStacks ? [] : everythingBut(repository, sha, stacksDir), tree);
     symlinkSync(join(repository, 'node_modules'), join(tree, 'node_modules'), 'dir');
   } catch (error) {
     rmSync(tree, { recursive: true, force: true });
     throw error;
   }
-  const estate = join(tree, estateDir);
-  return { tree, estate, sha, command: ['--import', 'tsx', 'tools/cli/bin/platform.mts', '--estate', estate, 'synth', ...wanted] };
+  return { repository, tree, estate: join(tree, estateDir), stacksDir, sha };
 }
 
 /** A base commit's synthesized stacks: output hashes and files. */
@@ -122,21 +121,40 @@ function collectBaseSynth(base: BaseTree, status: number | null, output: string)
   return { hashes: readOutputHashes(base.estate), files: readSynthesizedFiles(base.estate) };
 }
 
+/** The script that loads a base's synth code before its stacks are known (see the file). */
+const BASE_SYNTH_PROCESS = join(import.meta.dirname, 'base-synth-process.ts');
+
 /**
  * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there)
  * and returns the output hashes and files. The synth runs in a child process this one does not
  * wait on (the head can synthesize meanwhile), in a temporary folder with the commit's files
  * that shares this checkout's node_modules, without the folders of the stacks it does not
- * synthesize (a thousand-stack repository exports what a handful need). Nothing in the
- * checkout changes.
+ * synthesize (a thousand-stack repository exports what a handful need). `stacks` may be a
+ * promise: the child starts at once and loads the commit's synth code while the caller finds
+ * them (with `nx affected`). Nothing in the checkout changes.
  */
-export async function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[]): Promise<BaseSynth> {
-  const base = prepareBaseTree(workspaceRoot, commit, stacks);
-  if (!base) return { hashes: new Map(), files: new Map() };
+export async function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[] | PromiseLike<readonly string[]>): Promise<BaseSynth> {
+  const base = prepareBaseTree(workspaceRoot, commit, stacks === undefined);
+  let wanted: (stacks: readonly string[] | undefined) => void = () => undefined;
+  const input = new Promise<readonly string[] | undefined>((resolve) => (wanted = resolve));
+  // Run from the base's tree (its tsconfig maps the @platform/* imports to the base's code).
+  const run = runInBackground(process.execPath, ['--import', 'tsx', BASE_SYNTH_PROCESS, base.estate], {
+    cwd: base.tree,
+    keepBytes: 20_000,
+    input: input.then((names) => (names && names.length > 0 ? `${JSON.stringify(names)}\n` : undefined)),
+  });
   try {
-    const run = await runInBackground(process.execPath, base.command, { cwd: base.tree, keepBytes: 20_000 });
-    return collectBaseSynth(base, run.code, `${run.stderr}${run.stdout}`);
+    const atBase = stacksAt(workspaceRoot, commit);
+    const names = stacks === undefined ? atBase : (await stacks).filter((stack) => atBase.includes(stack));
+    if (stacks !== undefined && names.length > 0) exportTree(base.repository, base.sha, names.map((stack) => `${base.stacksDir}/${stack}`), base.tree);
+    wanted(names);
+    const ended = await run;
+    if (names.length === 0) return { hashes: new Map(), files: new Map() };
+    return collectBaseSynth(base, ended.code, `${ended.stderr}${ended.stdout}`);
   } finally {
+    // The stacks never came (the caller failed): the child ends on its closed stdin.
+    wanted(undefined);
+    await run.catch(() => undefined);
     rmSync(base.tree, { recursive: true, force: true });
   }
 }

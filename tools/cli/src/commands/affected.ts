@@ -13,8 +13,10 @@ export function registerAffected(program: Command): void {
       const { awaitedLater, findEstateRoot, markdownTable } = await import('@platform/workspace');
       const workspaceRoot = findEstateRoot();
       // Only the stacks whose output can differ are synthesized, at the head and at the base, at once.
-      const scope = await scopeOfChange(workspaceRoot, options.base, options.head);
-      const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scope.candidates));
+      // The base's synth process starts at once and loads the base's code while nx affected runs.
+      const scoping = awaitedLater(scopeOfChange(workspaceRoot, options.base, options.head));
+      const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scoping.then((s) => s.candidates)));
+      const scope = await scoping;
       await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing affected stacks', atBase);
       const report = computeAffected(workspaceRoot, options.base, options.head, scope, await atBase);
       if (options.json) {

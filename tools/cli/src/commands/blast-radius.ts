@@ -14,8 +14,10 @@ export function registerBlastRadius(program: Command): void {
       const { blastRadius, renderBlastRadius, synthesizeAt } = await import('@platform/change');
       const { awaitedLater, findEstateRoot, readStackGraph } = await import('@platform/workspace');
       const workspaceRoot = findEstateRoot();
-      const scope = await scopeOfChange(workspaceRoot, options.base, options.head);
-      const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scope.candidates));
+      // The base's synth process starts at once and loads the base's code while nx affected runs.
+      const scoping = awaitedLater(scopeOfChange(workspaceRoot, options.base, options.head));
+      const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scoping.then((s) => s.candidates)));
+      const scope = await scoping;
       await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing the blast radius', atBase);
       const report = blastRadius(workspaceRoot, options.base, options.head, { scope, atBase: await atBase });
       const markdown = renderBlastRadius(report, readStackGraph(workspaceRoot));

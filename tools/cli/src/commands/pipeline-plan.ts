@@ -28,7 +28,7 @@ export function registerPipelinePlan(pipeline: Command): void {
       // processes while this one synthesizes every stack of the head (an offline plan of an
       // environment plans it whole, upstream outputs included).
       const scope = awaitedLater(scopeChange(root, options.base, options.head));
-      const atBase = awaitedLater(scope.then((s) => synthesizeAt(root, options.base, s.candidates)));
+      const atBase = awaitedLater(synthesizeAt(root, options.base, scope.then((s) => s.candidates)));
       const outcomes = await synthesizeInParallel({ workspaceRoot: root, stacks: [], log: (line) => console.error(line) });
       const failed = outcomes.filter((o) => !o.ok);
       if (failed.length > 0) {
