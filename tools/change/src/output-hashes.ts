@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { StackSynthReport } from '@platform/synth';
-import { ExternalError, runInBackground } from '@platform/workspace';
+import { awaitedLater, ExternalError, runInBackground } from '@platform/workspace';
 
 /** sha256 of every synthesized file, by stack then environment. */
 export type OutputHashes = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -57,27 +57,56 @@ export function onlyStacks(hashes: OutputHashes, stacks: readonly string[]): Out
   return new Map([...hashes].filter(([stack]) => stacks.includes(stack)));
 }
 
+/** Runs git without holding this process: the `nx affected` started beside it keeps the cores busy meanwhile. */
+async function gitInBackground(cwd: string, args: readonly string[]): Promise<string> {
+  const run = await runInBackground('git', args, { cwd });
+  if (run.code !== 0) throw new ExternalError(`git ${args.join(' ')} failed: ${run.stderr.trim()}`);
+  return run.stdout.trim();
+}
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
 /**
- * Pathspecs of everything in `commit` but the folder `dir` (a path in the repository): the
- * entries beside it and beside each folder above it.
+ * Pathspecs of everything in `commit` but the folders `dirs` (paths in the repository): the
+ * entries beside them and beside each folder above them.
  */
-function everythingBut(workspaceRoot: string, commit: string, dir: string): string[] {
+async function everythingBut(repository: string, commit: string, dirs: readonly string[]): Promise<string[]> {
+  const above = new Set(dirs.flatMap((dir) => dir.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   const specs: string[] = [];
-  let prefix = '';
-  for (const part of dir.split('/')) {
-    const entries = git(workspaceRoot, ['ls-tree', '--name-only', commit, ...(prefix ? [prefix] : [])]).split('\n').filter(Boolean);
-    specs.push(...entries.filter((entry) => entry !== `${prefix}${part}`));
-    prefix = `${prefix}${part}/`;
-  }
+  const visit = async (folder: string | undefined) => {
+    for (const entry of lines(await gitInBackground(repository, ['ls-tree', '--name-only', commit, ...(folder ? [`${folder}/`] : [])]))) {
+      if (dirs.includes(entry)) continue;
+      if (above.has(entry)) await visit(entry);
+      else specs.push(entry);
+    }
+  };
+  await visit(undefined);
   return specs;
 }
 
 /** Writes the files of `commit` that `pathspecs` name (all when none) into `dir`: no checkout, no worktree. */
-function exportTree(workspaceRoot: string, commit: string, pathspecs: readonly string[], dir: string): void {
-  const archive = spawnSync('git', ['archive', '--format=tar', commit, '--', ...pathspecs], { cwd: workspaceRoot, maxBuffer: 4 * 1024 ** 3 });
-  if (archive.status !== 0) throw new ExternalError(`git archive ${commit} failed: ${archive.stderr.toString().trim()}`);
-  const extract = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
-  if (extract.status !== 0) throw new ExternalError(`extracting ${commit} into ${dir} failed: ${extract.stderr.toString().trim()}`);
+function exportTree(repository: string, commit: string, pathspecs: readonly string[], dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const archive = spawn('git', ['archive', '--format=tar', commit, '--', ...pathspecs], { cwd: repository, stdio: ['ignore', 'pipe', 'pipe'] });
+    const extract = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+    archive.stdout.pipe(extract.stdin);
+    let errors = '';
+    const ended = (name: string, child: ChildProcess) =>
+      new Promise<void>((done) => {
+        child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+        child.once('error', (error) => {
+          errors += `${name}: ${error.message}`;
+          done();
+        });
+        child.once('close', (code) => {
+          if (code !== 0) errors += ` (${name} exited with ${code})`;
+          done();
+        });
+      });
+    void Promise.all([ended('git archive', archive), ended('tar', extract)]).then(() =>
+      errors ? reject(new ExternalError(`exporting ${commit} into ${dir} failed: ${errors.trim()}`)) : resolve(),
+    );
+  });
 }
 
 /** A temporary folder holding a commit's files for a synth of some of its stacks. */
@@ -85,26 +114,50 @@ interface BaseTree {
   readonly repository: string;
   readonly tree: string;
   readonly estate: string;
-  readonly stacksDir: string;
   readonly sha: string;
+  /** The stacks the commit has. */
+  readonly stacks: readonly string[];
+  /** The stack folder and settings files of each stack at the commit, as pathspecs. */
+  readonly filesOf: (stack: string) => string[];
 }
 
-/** A commit's files in a temporary folder sharing this checkout's node_modules: with every stack's folder, or with none yet. */
-function prepareBaseTree(workspaceRoot: string, commit: string, withStacks: boolean): BaseTree {
-  const sha = git(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]);
-  const repository = git(workspaceRoot, ['rev-parse', '--show-toplevel']);
+/**
+ * A commit's files in a temporary folder sharing this checkout's node_modules: with every stack,
+ * or with no stack's folder or settings files yet (a thousand-stack estate has four thousand
+ * settings files; exporting them would cost seconds).
+ */
+async function prepareBaseTree(workspaceRoot: string, commit: string, withStacks: boolean): Promise<BaseTree> {
+  const [sha, repository] = await Promise.all([
+    gitInBackground(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]),
+    gitInBackground(workspaceRoot, ['rev-parse', '--show-toplevel']),
+  ]);
   // The estate may be a folder of the repository (--estate): the same folder of the export.
   const estateDir = relative(repository, workspaceRoot);
-  const stacksDir = estateDir ? `${estateDir}/stacks` : 'stacks';
+  const inEstate = (path: string) => (estateDir ? `${estateDir}/${path}` : path);
+  const [stacks, environmentFiles] = await Promise.all(
+    ['stacks', 'environments'].map(async (dir) => lines(await gitInBackground(repository, ['ls-tree', '-r', '--name-only', sha, '--', inEstate(dir)]))),
+  );
+  const under = (dir: string, path: string, rest: RegExp) => (path.startsWith(`${inEstate(dir)}/`) ? rest.exec(path.slice(inEstate(dir).length + 1))?.[1] : undefined);
+  const names = new Set(stacks!.map((path) => under('stacks', path, /^([^/]+)\/package\.json$/)).filter((name): name is string => name !== undefined));
+  // environments/<env>/<stack>.yaml: a stack's settings; any other file there is shared.
+  const stackOfSettings = (path: string) => under('environments', path, /^[^/]+\/([^/]+)\.yaml$/);
+  const settings = new Map<string, string[]>();
+  const shared: string[] = [];
+  for (const path of environmentFiles!) {
+    const stack = stackOfSettings(path);
+    if (stack !== undefined && names.has(stack)) settings.set(stack, [...(settings.get(stack) ?? []), path]);
+    else shared.push(path);
+  }
+  const filesOf = (stack: string) => [inEstate(`stacks/${stack}`), ...(settings.get(stack) ?? [])];
   const tree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
   try {
-    exportTree(repository, sha, withStacks ? [] : everythingBut(repository, sha, stacksDir), tree);
+    await exportTree(repository, sha, withStacks ? [] : [...(await everythingBut(repository, sha, [inEstate('stacks'), inEstate('environments')])), ...shared], tree);
     symlinkSync(join(repository, 'node_modules'), join(tree, 'node_modules'), 'dir');
   } catch (error) {
     rmSync(tree, { recursive: true, force: true });
     throw error;
   }
-  return { repository, tree, estate: join(tree, estateDir), stacksDir, sha };
+  return { repository, tree, estate: join(tree, estateDir), sha, stacks: [...names].sort(), filesOf };
 }
 
 /** A base commit's synthesized stacks: output hashes and files. */
@@ -134,7 +187,9 @@ const BASE_SYNTH_PROCESS = join(import.meta.dirname, 'base-synth-process.ts');
  * them (with `nx affected`). Nothing in the checkout changes.
  */
 export async function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[] | PromiseLike<readonly string[]>): Promise<BaseSynth> {
-  const base = prepareBaseTree(workspaceRoot, commit, stacks === undefined);
+  // Awaited below, after the tree is ready: a failure meanwhile (nx affected failed) is reported there.
+  const known = awaitedLater(Promise.resolve(stacks));
+  const base = await prepareBaseTree(workspaceRoot, commit, stacks === undefined);
   let wanted: (stacks: readonly string[] | undefined) => void = () => undefined;
   const input = new Promise<readonly string[] | undefined>((resolve) => (wanted = resolve));
   // Run from the base's tree (its tsconfig maps the @platform/* imports to the base's code).
@@ -144,9 +199,9 @@ export async function synthesizeAt(workspaceRoot: string, commit: string, stacks
     input: input.then((names) => (names && names.length > 0 ? `${JSON.stringify(names)}\n` : undefined)),
   });
   try {
-    const atBase = stacksAt(workspaceRoot, commit);
-    const names = stacks === undefined ? atBase : (await stacks).filter((stack) => atBase.includes(stack));
-    if (stacks !== undefined && names.length > 0) exportTree(base.repository, base.sha, names.map((stack) => `${base.stacksDir}/${stack}`), base.tree);
+    const requested = await known;
+    const names = requested === undefined ? base.stacks : requested.filter((stack) => base.stacks.includes(stack));
+    if (requested !== undefined && names.length > 0) await exportTree(base.repository, base.sha, names.flatMap(base.filesOf), base.tree);
     wanted(names);
     const ended = await run;
     if (names.length === 0) return { hashes: new Map(), files: new Map() };
