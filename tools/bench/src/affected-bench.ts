@@ -12,7 +12,7 @@ import { measureRun } from './process-tree-memory';
 function timed(cwd: string, command: string, args: readonly string[]): number {
   const started = performance.now();
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: nxChildEnvironment(), maxBuffer: 256 * 1024 * 1024 });
-  if (result.status !== 0) throw new ExternalError(`${command} ${args.join(' ')} failed in ${cwd}:\n${(result.stderr || result.stdout).slice(-2000)}`);
+  if (result.status !== 0) throw new ExternalError(`${command} ${args.join(' ')} failed in ${cwd}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-1000)}`);
   return (performance.now() - started) / 1000;
 }
 
