@@ -16,7 +16,7 @@ const ON_DEMAND = new Set(['drill-signals']);
 
 const program = new Command('bench')
   .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), the artifact stores, change detection, the drift check and the drill.')
-  .option('--runs <n>', 'repetitions of each synth measurement (the median is reported)', '3')
+  .option('--runs <n>', 'repetitions of each synth, store, drift, drill and affected measurement (the median is reported)', '3')
   .option('--only <part>', `${PARTS.join(', ')} (default: all but drill-signals, the drill interrupted by each signal at each phase: about half an hour)`)
   .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
   .option('--ci', 'also time a one-stack CI run against a full run (affected benchmark; minutes)')
@@ -43,7 +43,7 @@ const program = new Command('bench')
     }
     if (wanted('affected')) {
       log('');
-      await runAffectedBenchmark({ workspaceRoot, stacks, ci: options.ci === true, log });
+      await runAffectedBenchmark({ workspaceRoot, stacks, runs, ci: options.ci === true, log });
     }
     if (wanted('drift')) {
       log('');
