@@ -27,6 +27,12 @@ describe('synthesizeAt, started before the candidates are known', () => {
     expect(baseFolders()).toEqual(before);
   }, 60_000);
 
+  it('names the commit it cannot find, and leaves no folder behind', async () => {
+    const before = baseFolders();
+    await expect(synthesizeAt(WORKSPACE, 'no-such-commit', later(['network']))).rejects.toThrow(/git rev-parse --verify no-such-commit\^\{commit\} failed/);
+    expect(baseFolders()).toEqual(before);
+  }, 60_000);
+
   it('synthesizes nothing when no candidate exists at the base', async () => {
     const base = await synthesizeAt(WORKSPACE, 'HEAD', later([]));
     expect(base.hashes.size).toBe(0);

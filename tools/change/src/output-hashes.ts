@@ -90,21 +90,23 @@ function exportTree(repository: string, commit: string, pathspecs: readonly stri
     const archive = spawn('git', ['archive', '--format=tar', commit, '--', ...pathspecs], { cwd: repository, stdio: ['ignore', 'pipe', 'pipe'] });
     const extract = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
     archive.stdout.pipe(extract.stdin);
-    let errors = '';
+    // What either printed on stderr is told only when one of them failed (tar may warn and succeed).
+    let stderr = '';
+    const failures: string[] = [];
     const ended = (name: string, child: ChildProcess) =>
       new Promise<void>((done) => {
-        child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+        child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
         child.once('error', (error) => {
-          errors += `${name}: ${error.message}`;
+          failures.push(`${name}: ${error.message}`);
           done();
         });
-        child.once('close', (code) => {
-          if (code !== 0) errors += ` (${name} exited with ${code})`;
+        child.once('close', (code, signal) => {
+          if (code !== 0) failures.push(`${name} ${signal ? `was killed by ${signal}` : `exited with ${code}`}`);
           done();
         });
       });
     void Promise.all([ended('git archive', archive), ended('tar', extract)]).then(() =>
-      errors ? reject(new ExternalError(`exporting ${commit} into ${dir} failed: ${errors.trim()}`)) : resolve(),
+      failures.length > 0 ? reject(new ExternalError(`exporting ${commit} into ${dir} failed (${failures.join(', ')}): ${stderr.trim()}`)) : resolve(),
     );
   });
 }
