@@ -1,36 +1,48 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { synthesizeAt } from './output-hashes';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 
-/** The temporary base folders synthesizeAt makes (synth-<sha>-…). */
-const baseFolders = () => readdirSync(tmpdir()).filter((name) => /^synth-[0-9a-f]{8}-/.test(name));
+// A temporary folder of this file's own (os.tmpdir() follows TMPDIR): the other integration
+// files running beside it make base folders of their own in the shared one.
+const sharedTmp = process.env.TMPDIR;
+let privateTmp: string;
+beforeAll(() => {
+  privateTmp = mkdtempSync(join(tmpdir(), 'base-synth-test-'));
+  process.env.TMPDIR = privateTmp;
+});
+afterAll(() => {
+  if (sharedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = sharedTmp;
+  rmSync(privateTmp, { recursive: true, force: true });
+});
+
+/** The temporary base folders synthesizeAt made (synth-<sha>-…). */
+const baseFolders = () => readdirSync(privateTmp).filter((name) => /^synth-[0-9a-f]{8}-/.test(name));
 
 const later = <T>(value: T, ms = 300): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms));
 
 describe('synthesizeAt, started before the candidates are known', () => {
   it("synthesizes the base's candidates once they come, leaving out those the base does not have", async () => {
-    const before = baseFolders();
     const base = await synthesizeAt(WORKSPACE, 'HEAD', later(['network', 'no-such-stack']));
     expect([...base.hashes.keys()]).toEqual(['network']);
     expect(Object.keys(base.hashes.get('network')!).sort()).toEqual(['dev', 'drill', 'prod', 'staging']);
     expect(base.files.get('network')!.get('prod')).toMatch(/google_compute_network/);
-    expect(baseFolders()).toEqual(before);
+    expect(baseFolders()).toEqual([]);
   }, 120_000);
 
   it('ends its process and removes its folder when the candidates never come (nx affected failed)', async () => {
-    const before = baseFolders();
     await expect(synthesizeAt(WORKSPACE, 'HEAD', Promise.reject(new Error('nx affected failed')))).rejects.toThrow('nx affected failed');
-    expect(baseFolders()).toEqual(before);
+    expect(baseFolders()).toEqual([]);
   }, 60_000);
 
   it('names the commit it cannot find, and leaves no folder behind', async () => {
-    const before = baseFolders();
     await expect(synthesizeAt(WORKSPACE, 'no-such-commit', later(['network']))).rejects.toThrow(/git rev-parse --verify no-such-commit\^\{commit\} failed/);
-    expect(baseFolders()).toEqual(before);
+    expect(baseFolders()).toEqual([]);
   }, 60_000);
 
   it('synthesizes nothing when no candidate exists at the base', async () => {
