@@ -6,7 +6,7 @@ export function registerSynth(program: Command): void {
     .command('synth')
     .description('Synthesize stacks for every environment into dist/stacks/<stack>/<env>/cdk.tf.json (all or nothing per stack).')
     .argument('[stacks...]', 'stack names (default: every stack)')
-    .option('-j, --jobs <n>', 'processes to spread the stacks over (default: the cores available; each takes 4 stacks at least)', (value: string) => wholeNumberOption('--jobs', value))
+    .option('-j, --jobs <n>', 'processes to spread the stacks over (default: the cores available; each takes 8 stacks at least)', (value: string) => wholeNumberOption('--jobs', value))
     .option('--json', 'print one JSON line per stack as its synth ends (its result and the lines it would print), nothing else')
     .action(async (stacks: string[], options: { jobs?: number; json?: boolean }) => {
       const { describeResult, synthesizeInParallel } = await import('@platform/synth');
