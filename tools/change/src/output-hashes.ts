@@ -180,15 +180,46 @@ function collectBaseSynth(base: BaseTree, status: number | null, output: string)
 const BASE_SYNTH_PROCESS = join(import.meta.dirname, 'base-synth-process.ts');
 
 /**
+ * Where the synth of base commits through Nx keeps its cache, in the checkout: apart from the
+ * checkout's own (Nx indexes a cache folder in its workspace data, which a base folder has of
+ * its own), and kept between runs, so that comparing with the same base again restores it.
+ */
+export const BASE_NX_CACHE_DIR = '.nx/base-synth';
+
+function baseNxEnvironment(workspaceRoot: string): NodeJS.ProcessEnv {
+  return {
+    NX_CACHE_DIRECTORY: join(workspaceRoot, BASE_NX_CACHE_DIR, 'cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: join(workspaceRoot, BASE_NX_CACHE_DIR, 'workspace-data'),
+  };
+}
+
+export interface SynthesizeAtOptions {
+  /**
+   * Through Nx (its cache, and the runners' remote cache, may hold the base's outputs: main's CI
+   * synthesized them) or in a process of the base's own. Default: through Nx from
+   * NX_SYNTH_MIN_STACKS stacks, where the estate is an Nx workspace.
+   */
+  readonly throughNx?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/**
  * Synthesizes the stacks as of a commit (every stack, or those of `stacks` that exist there)
- * and returns the output hashes and files. The synth runs in a child process this one does not
+ * and returns the output hashes and files. The synth runs in child processes this one does not
  * wait on (the head can synthesize meanwhile), in a temporary folder with the commit's files
  * that shares this checkout's node_modules, without the folders of the stacks it does not
  * synthesize (a thousand-stack repository exports what a handful need). `stacks` may be a
- * promise: the child starts at once and loads the commit's synth code while the caller finds
- * them (with `nx affected`). Nothing in the checkout changes.
+ * promise: a process starts at once and loads the commit's synth code while the caller finds
+ * them (with `nx affected`). Many stacks go through Nx instead (`options.throughNx`), with a
+ * cache of base outputs kept in the checkout (BASE_NX_CACHE_DIR) and the runners' remote cache.
+ * Nothing else in the checkout changes.
  */
-export async function synthesizeAt(workspaceRoot: string, commit: string, stacks?: readonly string[] | PromiseLike<readonly string[]>): Promise<BaseSynth> {
+export async function synthesizeAt(
+  workspaceRoot: string,
+  commit: string,
+  stacks?: readonly string[] | PromiseLike<readonly string[]>,
+  options: SynthesizeAtOptions = {},
+): Promise<BaseSynth> {
   // Awaited below, after the tree is ready: a failure meanwhile (nx affected failed) is reported there.
   const known = awaitedLater(Promise.resolve(stacks));
   const base = await prepareBaseTree(workspaceRoot, commit, stacks === undefined);
@@ -204,9 +235,19 @@ export async function synthesizeAt(workspaceRoot: string, commit: string, stacks
     const requested = await known;
     const names = requested === undefined ? base.stacks : requested.filter((stack) => base.stacks.includes(stack));
     if (requested !== undefined && names.length > 0) await exportTree(base.repository, base.sha, names.flatMap(base.filesOf), base.tree);
+    if (names.length === 0) {
+      wanted(undefined);
+      return { hashes: new Map(), files: new Map() };
+    }
+    const synth = await import('@platform/synth');
+    if (options.throughNx ?? synth.synthThroughNxPays(base.estate, names.length)) {
+      // The process that loaded the base's code ends unused: Nx runs the base's own synth executor.
+      wanted(undefined);
+      await synth.synthesizeThroughNx({ workspaceRoot: base.estate, stacks: names, env: baseNxEnvironment(workspaceRoot), log: (line) => options.log?.(`base ${base.sha.slice(0, 12)}: ${line}`) });
+      return collectBaseSynth(base, 0, '');
+    }
     wanted(names);
     const ended = await run;
-    if (names.length === 0) return { hashes: new Map(), files: new Map() };
     return collectBaseSynth(base, ended.code, `${ended.stderr}${ended.stdout}`);
   } finally {
     // The stacks never came (the caller failed): the child ends on its closed stdin.

@@ -9,8 +9,8 @@ import {
   type StackSynthReport,
   type SynthFailure,
 } from '@platform/synth';
-import { listStacks, markdownTable, synthOutputDir } from '@platform/workspace';
-import { failedTaskLogs, runNxTargetsToLog } from './nx';
+import { failedTaskLogs, listStacks, markdownTable, synthOutputDir } from '@platform/workspace';
+import { runNxTargetsToLog } from './nx';
 import { readProjectTestResult, readTestResults, TEST_RESULTS_DIR, type TestTotals } from './test-results';
 
 export interface CheckRow {

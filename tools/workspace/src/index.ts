@@ -2,6 +2,7 @@ export * from './errors';
 export * from './exit-codes';
 export * from './load-on-first-use';
 export * from './markdown';
+export * from './nx-run-output';
 export * from './run-graph';
 export * from './run-id';
 export * from './run-in-background';

@@ -18,7 +18,7 @@ export function registerPipelinePlan(pipeline: Command): void {
     .action(async (options: { base: string; head: string; env?: string[]; offline?: boolean; out?: string }) => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join, relative, resolve } = await import('node:path');
-      const [{ scopeChange, synthesizeAt }, { synthesizeInParallel }, { planChange, renderPullRequestComment, REVIEWED_PLANS_DIR, PR_COMMENT_FILE }, { awaitedLater, findEstateRoot, readStackGraph, UsageError }] =
+      const [{ scopeChange, synthesizeAt }, { synthesizeReusingNxCache }, { planChange, renderPullRequestComment, REVIEWED_PLANS_DIR, PR_COMMENT_FILE }, { awaitedLater, findEstateRoot, readStackGraph, UsageError }] =
         await Promise.all([import('@platform/change'), import('@platform/synth'), import('@platform/pipeline'), import('@platform/workspace')]);
       const root = findEstateRoot();
       const dir = options.out ? resolve(options.out) : join(root, REVIEWED_PLANS_DIR);
@@ -29,7 +29,7 @@ export function registerPipelinePlan(pipeline: Command): void {
       // environment plans it whole, upstream outputs included).
       const scope = awaitedLater(scopeChange(root, options.base, options.head));
       const atBase = awaitedLater(synthesizeAt(root, options.base, scope.then((s) => s.candidates)));
-      const outcomes = await synthesizeInParallel({ workspaceRoot: root, stacks: [], log: (line) => console.error(line) });
+      const outcomes = await synthesizeReusingNxCache({ workspaceRoot: root, stacks: [], log: (line) => console.error(line) });
       const failed = outcomes.filter((o) => !o.ok);
       if (failed.length > 0) {
         await Promise.allSettled([scope, atBase]);

@@ -1,12 +1,12 @@
 /**
  * Synthesizes stacks of the checked-out head (change detection compares them with the base),
- * spread over the cores; a failure of any stops the command, saying what it was for, once the
+ * spread over the cores (or through Nx, whose cache may hold many of them: `synthesizeReusingNxCache`); a failure of any stops the command, saying what it was for, once the
  * work started beside it (the base's synth) has ended too, so that no child outlives the command.
  */
 export async function synthesizeHead(workspaceRoot: string, stacks: readonly string[], purpose: string, beside: Promise<unknown>): Promise<void> {
   if (stacks.length === 0) return;
-  const [{ synthesizeInParallel }, { UsageError }] = await Promise.all([import('@platform/synth'), import('@platform/workspace')]);
-  const results = await synthesizeInParallel({ workspaceRoot, stacks, log: (line) => console.error(line) });
+  const [{ synthesizeReusingNxCache }, { UsageError }] = await Promise.all([import('@platform/synth'), import('@platform/workspace')]);
+  const results = await synthesizeReusingNxCache({ workspaceRoot, stacks, log: (line) => console.error(line) });
   const failed = results.filter((result) => !result.ok).map((result) => result.stack);
   if (failed.length === 0) return;
   await Promise.allSettled([beside]);

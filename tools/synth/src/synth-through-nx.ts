@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackSynthReport } from '@platform/core';
+import { nxChildEnvironment, nxCommand } from '@platform/config';
+import { ExternalError, failedTaskLogs, listStacks, runInBackground, synthOutputDir, taskSources, type NxTaskSource } from '@platform/workspace';
+import { describeResult, type StackSynthResult } from './synth-command';
+import { STACKS_PER_WORKER, synthesizeInParallel, type ParallelSynthOptions } from './synth-in-parallel';
+
+/**
+ * From this many stacks a synth goes through Nx when the estate is its workspace: Nx's start
+ * and hashing (about 1.5 s on a 2-core runner) cost less than synthesizing that many stacks
+ * again (0.1 to 0.25 s each), once its cache, local or the runners' shared one, holds them.
+ * Below it the stacks are synthesized in this process, which loaded cdktf already.
+ */
+export const NX_SYNTH_MIN_STACKS = STACKS_PER_WORKER;
+
+/** Whether a synth of `count` stacks in this estate is worth a run through Nx's cache. */
+export function synthThroughNxPays(workspaceRoot: string, count: number): boolean {
+  return count >= NX_SYNTH_MIN_STACKS && existsSync(join(workspaceRoot, 'nx.json'));
+}
+
+export interface NxSynthOptions {
+  /** An Nx workspace whose stacks are its projects. */
+  readonly workspaceRoot: string;
+  /** Stacks to synthesize; every stack when empty. */
+  readonly stacks: readonly string[];
+  /**
+   * Variables for Nx beyond the caller's (e.g. its own NX_CACHE_DIRECTORY). The caller's
+   * self-hosted remote cache (NX_SELF_HOSTED_REMOTE_CACHE_*) is kept: its outputs are reused.
+   */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+}
+
+export interface NxSynthRun {
+  /** In the order of the stacks given; a success carries the resources its synth.json records. */
+  readonly results: readonly StackSynthResult[];
+  /** Where each stack's output came from: synthesized, or restored from a cache. */
+  readonly sources: ReadonlyMap<string, NxTaskSource>;
+}
+
+function resultFromOutput(workspaceRoot: string, stack: string): StackSynthResult {
+  const file = join(workspaceRoot, synthOutputDir(stack), 'synth.json');
+  if (!existsSync(file)) return { stack, ok: false, failures: [{ message: `Nx reported ${stack}:synth done but ${synthOutputDir(stack)}/synth.json is missing` }] };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as StackSynthReport;
+  return { stack, ok: true, resources: Object.fromEntries(Object.entries(report.environments).map(([env, result]) => [env, result.resources])) };
+}
+
+/**
+ * Synthesizes the stacks with `nx run-many -t synth`: a stack whose synth inputs Nx has seen
+ * (in this workspace's cache or the runners' remote cache) gets its outputs restored, the
+ * others are synthesized by the synth executor (one process for all of them). The outputs land
+ * in dist/stacks as a synth in this process writes them. A stack whose synth fails is reported
+ * with what its task printed; a failure of Nx itself (no task list) is an ExternalError.
+ */
+export async function synthesizeThroughNx(options: NxSynthOptions): Promise<NxSynthRun> {
+  const stacks = options.stacks.length > 0 ? [...options.stacks] : listStacks(options.workspaceRoot);
+  if (stacks.length === 0) return { results: [], sources: new Map() };
+  const args = ['run-many', '-t', 'synth', `--projects=${stacks.join(',')}`, '--outputStyle=static'];
+  const nx = nxCommand(options.workspaceRoot, args);
+  const run = await runInBackground(nx.command, nx.args, {
+    cwd: options.workspaceRoot,
+    // Every task's header as one line, as the readers of the output expect (GitHub Actions would group them).
+    env: { ...nxChildEnvironment(process.env, { remoteCache: true }), NX_SKIP_LOG_GROUPING: 'true', ...options.env },
+    keepBytes: 16 * 1024 * 1024,
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  const failed = new Map(failedTaskLogs(output).map(({ task, log }) => [task.replace(/:synth$/, ''), log]));
+  if (run.code !== 0 && failed.size === 0) {
+    throw new ExternalError(`nx ${args.slice(0, 3).join(' ')} (${stacks.length} stacks) failed: ${output.trim().split('\n').slice(-20).join('\n')}`);
+  }
+  const sources = new Map([...taskSources(output)].filter(([task]) => task.endsWith(':synth')).map(([task, source]) => [task.replace(/:synth$/, ''), source]));
+  const results = stacks.map((stack): StackSynthResult => {
+    const log = failed.get(stack);
+    if (log === undefined && !sources.has(stack)) return { stack, ok: false, failures: [{ message: `Nx ran no synth task for ${stack}: it is not a project of the workspace with a synth target` }] };
+    if (log === undefined) return resultFromOutput(options.workspaceRoot, stack);
+    // What the synth printed under the task's header (describeResult's lines), without the header and the line naming the stack.
+    const printed = log
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.trim() !== '' && line !== `✗ ${stack}: nothing written`)
+      .map((line) => line.trim())
+      .join('\n');
+    return { stack, ok: false, failures: [{ message: printed || `nx run ${stack}:synth failed and printed nothing` }] };
+  });
+  const count = (wanted: NxTaskSource) => [...sources.values()].filter((source) => source === wanted).length;
+  const local = count('local cache') + count('existing outputs');
+  options.log?.(`synth through Nx: ${stacks.length} stacks; ${count('remote cache')} restored from the remote cache, ${local} from the local one, ${count('ran')} synthesized`);
+  return { results, sources };
+}
+
+/**
+ * `synthesizeInParallel`'s results, through Nx where that pays (`synthThroughNxPays`): a change's
+ * synth of many stacks then reuses what the cache holds for their inputs, as the synth targets
+ * of CI do. The outcome is the same either way: the outputs in dist/stacks and a result per stack.
+ */
+export async function synthesizeReusingNxCache(options: ParallelSynthOptions): Promise<StackSynthResult[]> {
+  const count = options.stacks.length > 0 ? options.stacks.length : listStacks(options.workspaceRoot).length;
+  if (!synthThroughNxPays(options.workspaceRoot, count)) return synthesizeInParallel(options);
+  const { results } = await synthesizeThroughNx({ workspaceRoot: options.workspaceRoot, stacks: options.stacks, ...(options.log ? { log: options.log } : {}) });
+  for (const result of results) {
+    for (const line of describeResult(result)) options.log?.(line);
+    options.onResult?.(result);
+  }
+  return [...results];
+}
