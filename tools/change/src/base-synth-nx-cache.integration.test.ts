@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment, nxCommand } from '@platform/config';
 import { LocalDirectoryStore, startNxCacheServer, type RunningNxCacheServer } from '@platform/store';
-import { NX_SYNTH_MIN_STACKS, synthesizeReusingNxCache } from '@platform/synth';
+import { NX_SYNTH_MIN_STACKS, synthesizeThroughNx } from '@platform/synth';
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
 import { listStacks, runInBackground } from '@platform/workspace';
 import { readOutputHashes, synthesizeAt } from './output-hashes';
@@ -71,11 +71,15 @@ describe("the base's synth through Nx reuses outputs held for the same inputs", 
 
   it("synthesizes the head's candidates through the checkout's Nx cache too: what CI built there is restored", async () => {
     const lines: string[] = [];
-    const results = await synthesizeReusingNxCache({ workspaceRoot: copy, stacks: candidates, log: (line) => lines.push(line) });
+    const { results } = await synthesizeThroughNx({ workspaceRoot: copy, stacks: candidates, log: (line) => lines.push(line) });
     expect(results.map((r) => [r.stack, r.ok])).toEqual(candidates.map((stack) => [stack, true]));
     expect(lines).toContain(`synth through Nx: ${candidates.length} stacks; 0 restored from the remote cache, ${candidates.length} from the local one, 0 synthesized`);
     expect(readOutputHashes(copy, candidates)).toEqual(mainCi);
   }, 300_000);
+
+  it('refuses a name that is not a stack of the workspace before running Nx', async () => {
+    await expect(synthesizeThroughNx({ workspaceRoot: copy, stacks: [candidates[0]!, 'no-such-stack'] })).rejects.toThrow(`not stacks of ${copy}: no-such-stack`);
+  });
 
   it('leaves out a stack whose synth fails at the base, and still returns the others', async () => {
     const [broken] = candidates;

@@ -240,7 +240,7 @@ export async function synthesizeAt(
       return { hashes: new Map(), files: new Map() };
     }
     const synth = await import('@platform/synth');
-    if (options.throughNx ?? synth.synthThroughNxPays(base.estate, names.length)) {
+    if (options.throughNx ?? synth.synthThroughNxPays(base.estate, names.length, { loaded: false })) {
       // The process that loaded the base's code ends unused: Nx runs the base's own synth executor.
       wanted(undefined);
       await synth.synthesizeThroughNx({ workspaceRoot: base.estate, stacks: names, env: baseNxEnvironment(workspaceRoot), log: (line) => options.log?.(`base ${base.sha.slice(0, 12)}: ${line}`) });
