@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangeSummary } from '@platform/engine';
 import type { ReleasedStack } from './released-stack';
-import { dependencyLayers, markdownTable, readStackGraph } from '@platform/workspace';
+import { dependencyLayers, markdownTable, readStackGraph, withUpstreams } from '@platform/workspace';
 import { openStackEngine, PLAN_FILE, savePlanJson } from './stack-engine';
 import { substituteUpstreams, UNKNOWN_PLACEHOLDER, type Knowledge, type PlannedOutput } from './upstream-substitution';
 
@@ -61,7 +61,7 @@ function outputsKnownAfterApply(plan: PlanJson): string[] {
 }
 
 /**
- * Plans every stack of an environment in dependency order. A stack whose upstream has never
+ * Plans every stack of an environment (or `stacks` and their upstreams) in dependency order. A stack whose upstream has never
  * been applied there is planned with that upstream's planned outputs (from its saved plan);
  * values known only after apply stay unknown and are reported as such. `offline`: every stack
  * from zero, with a local empty state instead of the configured backend, placeholder
@@ -76,9 +76,16 @@ export async function planEnvironment(options: {
   readonly offline?: boolean;
   /** The suffix of the drill run planning (see `StackEngineOptions.drillRunSuffix`). */
   readonly drillRunSuffix?: string;
+  /**
+   * Only these stacks, and the stacks they read from (directly or not), whose plans give them
+   * the upstream outputs: a change to one stack of a thousand plans that stack and its upstreams.
+   * Every stack when absent.
+   */
+  readonly stacks?: readonly string[];
 }): Promise<EnvironmentPlan> {
   const offline = options.offline === true;
-  const graph = readStackGraph(options.workspaceRoot);
+  const whole = readStackGraph(options.workspaceRoot);
+  const graph = options.stacks ? withUpstreams(whole, options.stacks) : whole;
   const order = dependencyLayers(graph);
   const plans = new Map<string, PlanJson>();
   const results: StackPlan[] = [];

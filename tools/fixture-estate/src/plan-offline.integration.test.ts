@@ -54,6 +54,14 @@ describe('offline plan of an environment from zero', () => {
     expect(existsSync(join(estate, engineWorkdir('fixture-base', 'fx-dev')))).toBe(false);
   }, 300_000);
 
+  it('plans only the stacks asked for and those they read from, upstreams first', async () => {
+    const plan = await planEnvironment({ workspaceRoot: estate, environment: 'fx-dev', offline: true, stacks: ['fixture-app'], log: () => {} });
+    expect(plan.order).toEqual([['fixture-base'], ['fixture-app']]);
+    expect(plan.stacks.map((s) => s.stack)).toEqual(['fixture-base', 'fixture-app']);
+    expect(plan.stacks[1]!.plannedUpstreams).toEqual({ 'fixture-base': { created_at: 'known after apply', suffix: 'known after apply' } });
+    await expect(planEnvironment({ workspaceRoot: estate, environment: 'fx-dev', offline: true, stacks: ['no-such-stack'], log: () => {} })).rejects.toThrow("'no-such-stack' is not a stack");
+  }, 300_000);
+
   it('refuses the same environment without --offline, naming what a live plan needs', async () => {
     await expect(planEnvironment({ workspaceRoot: estate, environment: 'fx-dev', log: () => {} })).rejects.toThrow(/set PLATFORM_STATE_ENDPOINT/);
   }, 300_000);

@@ -141,8 +141,9 @@ export async function planChange(options: PlanChangeOptions): Promise<PlanChange
   const configurationSha256 = (stack: string, env: string) => sha256Hex(readFileSync(join(workspaceRoot, synthOutputDir(stack), env, 'cdk.tf.json')));
   if (options.offline) {
     for (const env of environments.filter((e) => [...toApply.values()].some((envs) => envs.includes(e)))) {
-      // An offline plan of one stack needs its upstreams' planned outputs: the environment is planned whole.
-      await planEnvironment({ workspaceRoot, environment: env, offline: true, log: () => {} });
+      // An offline plan of a stack needs its upstreams' planned outputs: they are planned with it, the rest of the environment is not.
+      const changed = [...toApply].filter(([, envs]) => envs.includes(env)).map(([stack]) => stack);
+      await planEnvironment({ workspaceRoot, environment: env, offline: true, stacks: changed, log: () => {} });
       for (const stack of report.applyOrder.flat().filter((s) => toApply.get(s)?.includes(env))) {
         const workdir = join(workspaceRoot, engineWorkdir(stack, env, 'offline'));
         const rendering = JSON.parse(readFileSync(join(workdir, PLAN_JSON_FILE), 'utf8')) as PlanRendering;

@@ -33,3 +33,21 @@ export function dependencyLayers(graph: ReadonlyMap<string, readonly string[]>):
   }
   return layers;
 }
+
+/**
+ * The graph cut down to `stacks` and every stack they read from, directly or through others:
+ * what a plan of those stacks needs planned first. An unknown name is an error that names it.
+ */
+export function withUpstreams(graph: ReadonlyMap<string, readonly string[]>, stacks: readonly string[]): Map<string, readonly string[]> {
+  const kept = new Map<string, readonly string[]>();
+  const pending = [...stacks];
+  while (pending.length > 0) {
+    const stack = pending.pop()!;
+    if (kept.has(stack)) continue;
+    const upstream = graph.get(stack);
+    if (!upstream) throw new UsageError(`'${stack}' is not a stack (stacks/${stack}/package.json does not exist)`);
+    kept.set(stack, upstream);
+    pending.push(...upstream);
+  }
+  return kept;
+}
