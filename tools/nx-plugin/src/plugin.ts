@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
@@ -368,6 +368,16 @@ function pluginCodeHash(workspaceRoot: string): string {
   return hashObject(texts);
 }
 
+/**
+ * Writes a cache file whole: to a file of its own, then renamed over it. Nx processes may run at
+ * once in one workspace (a command's `nx affected` beside its synth through Nx) and read it meanwhile.
+ */
+function writeCache(path: string, value: unknown): void {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(value));
+  renameSync(partial, path);
+}
+
 /** A cache file of the plugin; an unreadable one is as good as none (everything is computed again). */
 function readCache(path: string): Record<string, unknown> {
   try {
@@ -491,7 +501,7 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
         context,
       );
     } finally {
-      if (!configurationsUnchanged || Object.keys(cache).length !== Object.keys(nextCache).length) writeFileSync(cachePath, JSON.stringify(nextCache));
+      if (!configurationsUnchanged || Object.keys(cache).length !== Object.keys(nextCache).length) writeCache(cachePath, nextCache);
       if (!readsUnchanged) {
         const reads: Record<string, FolderRead> = {};
         roots.forEach((root, index) => {
@@ -499,7 +509,7 @@ export const createNodesV2: CreateNodesV2<PlatformPluginOptions> = [
           const manifest = manifests.get(root);
           if (files && manifest !== undefined) reads[root] = { hash: folderHashes[index]!, manifest, files };
         });
-        writeFileSync(readsPath, JSON.stringify(reads));
+        writeCache(readsPath, reads);
       }
       // Caches of earlier plugin code or options are never read again: megabytes each at a thousand stacks.
       for (const name of readdirSync(workspaceDataDirectory)) {
