@@ -6,9 +6,11 @@ import { listEnvironments, nxChildEnvironment, nxCommand } from '@platform/confi
 import { commitAll, copyWorkspaceAsRepository, removeWorkspaceCopy, TSX } from '@platform/testing';
 import { ExternalError, listStacks, markdownTable } from '@platform/workspace';
 import { providerInMirror, readPinnedVersions } from '@platform/engine';
+import { synthesizeAt } from '@platform/change';
+import { synthesizeInParallel, synthesizeThroughNx } from '@platform/synth';
 import { goalTable, type GoalRow } from './goals';
 import { measureRun, type MeasuredRun } from './process-tree-memory';
-import { median } from './timing';
+import { median, seconds as elapsed } from './timing';
 
 function timed(cwd: string, command: string, args: readonly string[]): number {
   const started = performance.now();
@@ -54,6 +56,29 @@ export interface AffectedBenchOptions {
 
 const MiB = 1024 * 1024;
 
+/**
+ * A change every stack's synth reads (a library): `pipeline plan` synthesizes every stack of the
+ * head, and narrowing every stack of the base. Timed directly and through Nx once its caches hold
+ * the outputs (at the base: what main's CI uploaded, here the base cache a first run filled).
+ */
+async function measureReuse(copy: string, base: string, runs: number): Promise<string[][]> {
+  const stacks = listStacks(copy);
+  const time = async (work: () => Promise<unknown>) => {
+    await work(); // unmeasured: loads the synth code, fills the cache
+    const seconds: number[] = [];
+    for (let run = 0; run < runs; run++) seconds.push(await elapsed(work));
+    return median(seconds);
+  };
+  const headDirect = await time(() => synthesizeInParallel({ workspaceRoot: copy, stacks }));
+  const headNx = await time(() => synthesizeThroughNx({ workspaceRoot: copy, stacks }));
+  const baseDirect = await time(() => synthesizeAt(copy, base, stacks, { throughNx: false }));
+  const baseNx = await time(() => synthesizeAt(copy, base, stacks, { throughNx: true }));
+  return [
+    [`head, all ${stacks.length} stacks (pipeline plan)`, headDirect.toFixed(1), headNx.toFixed(1), (headNx / headDirect).toFixed(2)],
+    [`base, all ${stacks.length} stacks (a library change)`, baseDirect.toFixed(1), baseNx.toFixed(1), (baseNx / baseDirect).toFixed(2)],
+  ];
+}
+
 /** Times affected computation on this repository and on a generated one of many stacks. */
 export async function runAffectedBenchmark(options: AffectedBenchOptions): Promise<void> {
   const rows: string[][] = [];
@@ -91,6 +116,7 @@ export async function runAffectedBenchmark(options: AffectedBenchOptions): Promi
     changeOneSetting(small, 'bootstrap');
     const own = listStacks(small).length;
     await measure(`this repository (${own} stacks x 4 environments)`, `${own} stacks`, small, 'HEAD~1');
+    const reuse = await measureReuse(small, 'HEAD~1', options.runs);
 
     big = copyWorkspaceAsRepository(options.workspaceRoot, 'bench-affected-big');
     generateStacks(big, options.stacks);
@@ -107,13 +133,17 @@ export async function runAffectedBenchmark(options: AffectedBenchOptions): Promi
     );
     options.log('');
     options.log(goalTable(goals));
+    options.log('');
+    options.log(markdownTable(['Synth of every stack, this repository', 'directly (s)', "through Nx, outputs in its cache (s)", 'Nx / directly'], reuse));
 
     if (options.ci) {
-      // validate needs the google provider in the engine's mirror (setup builds it where the Go
-      // module proxy serves it). plan is left out: a stack's plan needs its state backend (GCS),
-      // and the offline plan (plan-env --offline) plans a whole environment, not one stack.
+      // validate and plan need the google provider in the engine's mirror (setup builds it where
+      // the Go module proxy serves it). The plan is the offline one (no GCS backend or credentials
+      // here): the pull request's `pipeline plan --offline` against the stack's own
+      // `plan-env --offline --stack`, in the environment whose setting changed.
       const validate = providerInMirror(readPinnedVersions(small), 'hashicorp/google');
-      if (!validate) options.log('(validate left out of the CI run: hashicorp/google is not in the engine mirror; npm run setup -- --provider hashicorp/google)');
+      if (!validate) options.log('(validate and plan left out of the CI run: hashicorp/google is not in the engine mirror; npm run setup -- --provider hashicorp/google)');
+      const platform = (args: string[]) => (validate ? timed(small, process.execPath, [...TSX, 'tools/cli/bin/platform.mts', ...args]) : 0);
       const targets = ['lint', 'typecheck', 'test', 'synth', ...(validate ? ['validate'] : [])].join(',');
       const nx = (args: string[], cache: boolean) => {
         const command = nxCommand(small, [...args, '-t', targets, ...(cache ? [] : ['--skip-nx-cache']), '--outputStyle=static']);
@@ -122,23 +152,27 @@ export async function runAffectedBenchmark(options: AffectedBenchOptions): Promi
       const affected = ['affected', '--base=HEAD~1', '--head=HEAD', '--exclude=tag:type:tool'];
       // Once unmeasured: the first run in a new copy also fills tsx's and Vitest's caches.
       nx(['run-many', '-p', 'bootstrap'], false);
-      const own = nx(['run-many', '-p', 'bootstrap'], false);
-      const oneUncached = nx(affected, false);
+      const ownTasks = nx(['run-many', '-p', 'bootstrap'], false);
+      const ownPlan = platform(['plan-env', '--env', 'prod', '--offline', '--stack', 'bootstrap']);
+      const own = ownTasks + ownPlan;
+      const pullRequestPlan = platform(['pipeline', 'plan', '--base', 'HEAD~1', '--offline']);
+      const oneUncached = nx(affected, false) + pullRequestPlan;
       // A pull request's CI reads the shared cache that main's CI filled at the base: the tasks
       // of stacks nx affected lists only as consumers of the changed one have unchanged inputs.
       timed(small, 'git', ['checkout', '--quiet', 'HEAD~1']);
       const full = nx(['run-many', '--exclude=tag:type:tool'], true);
       timed(small, 'git', ['checkout', '--quiet', '-']);
-      const one = nx(affected, true);
+      const one = nx(affected, true) + pullRequestPlan;
+      const plan = validate ? ' + plan' : '';
       options.log('');
       options.log(
         markdownTable(
-          [`CI run (${targets.replaceAll(',', ', ')}; stacks and libraries)`, 'Wall time (s)'],
+          [`CI run (${targets.replaceAll(',', ', ')}${validate ? ', offline plan' : ''}; stacks and libraries)`, 'Wall time (s)'],
           [
-            ["that stack's own tasks (nx run-many -p bootstrap, no cache)", own.toFixed(1)],
-            ['one stack setting changed (nx affected, no cache)', oneUncached.toFixed(1)],
+            [`that stack's own tasks (nx run-many -p bootstrap, no cache${validate ? '; plan-env --env prod --offline --stack bootstrap' : ''})`, `${own.toFixed(1)}${validate ? ` (plan ${ownPlan.toFixed(1)})` : ''}`],
+            [`one stack setting changed (nx affected, no cache${validate ? '; pipeline plan --base HEAD~1 --offline' : ''})`, `${oneUncached.toFixed(1)}${validate ? ` (plan ${pullRequestPlan.toFixed(1)})` : ''}`],
             ["everything at the base, filling the cache as main's CI does (nx run-many)", full.toFixed(1)],
-            ['one stack setting changed (nx affected, with the cache filled at the base)', one.toFixed(1)],
+            [`one stack setting changed (nx affected, with the cache filled at the base${plan})`, one.toFixed(1)],
           ],
         ),
       );
