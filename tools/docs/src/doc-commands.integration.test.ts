@@ -1,12 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
-import { copyWorkspaceAsRepository, removeWorkspaceCopy } from '@platform/testing';
-import { cliInvocation, extractInlineCommands, extractShellCommands, nxTargetReference, readDocCommands, readNamedCommands, unexplainedWarnings, type DocCommand } from './doc-commands';
+import {
+  cliInvocation,
+  DOC_PAGE_SHARDS,
+  docPageShards,
+  extractInlineCommands,
+  extractShellCommands,
+  nxTargetReference,
+  readDocCommands,
+  readNamedCommands,
+  unexplainedWarnings,
+  type DocCommand,
+} from './doc-commands';
+import { runnableDocCommands } from './doc-pages-as-written';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 const commands = readDocCommands(WORKSPACE);
@@ -15,42 +25,31 @@ const scripts = Object.keys(scriptCommands);
 /** Runnable and shown-only commands alike: the names they use must exist. */
 const named = readNamedCommands(WORKSPACE);
 
-/** Commands too long or too recursive to run inside the test suite; they are still checked to exist. */
-const NOT_RUN_HERE = new Set(['npm ci', 'npm start', 'npm test', 'npm run bench']);
-
-/**
- * A reader's terminal: neither FORCE_COLOR nor NO_COLOR (CI sets them; Node warns when one
- * process sees both, and Nx adds FORCE_COLOR to its tasks), and a git identity for the pages
- * that make a throwaway commit (a CI runner has none).
- */
-function readerEnvironment(): NodeJS.ProcessEnv {
-  const { FORCE_COLOR: _forced, NO_COLOR: _none, ...env } = nxChildEnvironment();
-  return {
-    ...env,
-    GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? 'Docs Reader',
-    GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? 'reader@example.com',
-    GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? 'Docs Reader',
-    GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? 'reader@example.com',
-  };
-}
-
-function run(cwd: string, command: string) {
-  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: readerEnvironment(), maxBuffer: 64 * 1024 * 1024 });
-  // The text a reader sees: Nx colours its output in some terminals and CI environments.
-  return { code: result.status, output: stripVTControlCharacters(`${result.stdout}${result.stderr}`) };
-}
-
-const pages = new Map<string, string>();
-const page = (file: string) => {
-  if (!pages.has(file)) pages.set(file, readFileSync(join(WORKSPACE, file), 'utf8'));
-  return pages.get(file)!;
-};
-
 const where = (c: DocCommand) => `${c.file}:${c.line} \`${c.command}\``;
 
 describe('documentation commands', () => {
   it('finds the commands of the README and docs/', () => {
     expect(commands.map((c) => c.command)).toEqual(expect.arrayContaining(['npm ci', 'npm start', 'npm test']));
+  });
+
+  it('runs every runnable command in exactly one doc-pages file, each page whole and in page order', () => {
+    const runnable = runnableDocCommands(WORKSPACE);
+    const shards = docPageShards(runnable, DOC_PAGE_SHARDS);
+    expect(shards.flat().sort((a, b) => runnable.indexOf(a) - runnable.indexOf(b))).toEqual(runnable);
+    for (const shard of shards) expect(shard, 'page order inside a shard').toEqual(runnable.filter((c) => shard.includes(c)));
+    const pagesOf = shards.map((shard) => new Set(shard.map((c) => c.file)));
+    for (const [i, pages] of pagesOf.entries()) for (const file of pages) expect(pagesOf.findIndex((p) => p.has(file)), `${file} in one shard only`).toBe(i);
+    const files = readdirSync(import.meta.dirname).filter((f) => /^doc-pages-\d+\.integration\.test\.ts$/.test(f)).sort();
+    expect(files, 'one doc-pages-<k>.integration.test.ts per shard, k = 1..DOC_PAGE_SHARDS').toEqual(Array.from({ length: DOC_PAGE_SHARDS }, (_, k) => `doc-pages-${k + 1}.integration.test.ts`).sort());
+  });
+
+  it('splits pages into shards of about the same number of commands, largest pages first', () => {
+    const c = (file: string, line: number): DocCommand => ({ file, line, command: `echo ${file}:${line}` });
+    const list = [c('a.md', 1), c('b.md', 1), c('b.md', 2), c('b.md', 3), c('c.md', 1), c('c.md', 2), c('d.md', 1)];
+    expect(docPageShards(list, 2).map((shard) => shard.map((x) => `${x.file}:${x.line}`))).toEqual([
+      ['b.md:1', 'b.md:2', 'b.md:3', 'd.md:1'],
+      ['a.md:1', 'c.md:1', 'c.md:2'],
+    ]);
   });
 
   it('extracts shell lines only from sh blocks, without comments', () => {
@@ -205,25 +204,5 @@ describe('documentation commands', () => {
       expect(target, `${where(c)}: project '${reference.project}' has no target '${reference.target}'`).toBeDefined();
       if (reference.configuration) expect(Object.keys(target!.configurations ?? {}), where(c)).toContain(reference.configuration);
     });
-  });
-
-  describe('run as written in a clean copy of the repository', () => {
-    let copy: string;
-    beforeAll(() => {
-      // A clean clone is a git repository: commands that compare commits need one.
-      copy = copyWorkspaceAsRepository(WORKSPACE, 'docs');
-    }, 60_000);
-    afterAll(() => removeWorkspaceCopy(copy));
-
-    it.each(commands.filter((c) => !NOT_RUN_HERE.has(c.command)).map((c) => [where(c), c] as const))(
-      'succeeds: %s',
-      (_name, c) => {
-        const result = run(copy, c.command);
-        expect(result.code, `${where(c)} failed:\n${result.output}`).toBe(0);
-        if (c.prints) expect(result.output, `${where(c)} should print ${c.prints}`).toContain(c.prints);
-        expect(unexplainedWarnings(result.output, page(c.file)), `${where(c)} prints warnings ${c.file} does not explain:\n${result.output}`).toEqual([]);
-      },
-      180_000,
-    );
   });
 });

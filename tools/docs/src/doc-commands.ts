@@ -152,3 +152,29 @@ export function unexplainedWarnings(output: string, page: string): string[] {
     return !page.includes(text);
   });
 }
+
+/**
+ * How many test files run the pages' commands as written (`doc-pages-<k>.integration.test.ts`,
+ * k = 1..DOC_PAGE_SHARDS), so that Vitest runs them side by side. Each file runs its pages in a
+ * clean copy of its own, every command of a page in the page's order.
+ */
+export const DOC_PAGE_SHARDS = 2;
+
+/**
+ * The runnable commands split by page into `count` shards of about the same number of commands
+ * (largest pages first, each to the shard with the fewest so far). Every page is in exactly one
+ * shard, whole; inside a shard, commands keep the order of `commands`.
+ */
+export function docPageShards(commands: readonly DocCommand[], count: number): DocCommand[][] {
+  const sizes = new Map<string, number>();
+  for (const c of commands) sizes.set(c.file, (sizes.get(c.file) ?? 0) + 1);
+  const totals = Array.from({ length: count }, () => 0);
+  const shardOf = new Map<string, number>();
+  // Array.prototype.sort is stable: pages of the same size stay in page order.
+  for (const [file, size] of [...sizes].sort((a, b) => b[1] - a[1])) {
+    const shard = totals.indexOf(Math.min(...totals));
+    shardOf.set(file, shard);
+    totals[shard]! += size;
+  }
+  return totals.map((_, shard) => commands.filter((c) => shardOf.get(c.file) === shard));
+}
