@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceRoot, nxChildEnvironment } from '@platform/config';
+import { TSX } from '@platform/testing';
 import {
   cliInvocation,
   DOC_PAGE_SHARDS,
@@ -19,6 +20,8 @@ import {
 import { runnableDocCommands } from './doc-pages-as-written';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+/** Nx's own CLI script, what `npx nx` runs. */
+const NX = join(WORKSPACE, 'node_modules/nx/bin/nx.js');
 const commands = readDocCommands(WORKSPACE);
 const scriptCommands = (JSON.parse(readFileSync(join(WORKSPACE, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const scripts = Object.keys(scriptCommands);
@@ -141,10 +144,18 @@ describe('documentation commands', () => {
 
   describe('name commands, options and targets that exist (also in blocks not run here)', () => {
     const helps = new Map<string, string>();
+    /**
+     * `<tool> ... --help` for `tsx <entry>` or `nx`: the same program and help text as `npx`
+     * prints, started without npx and tsx's own CLI process in front (two node processes fewer per
+     * lookup). The doc-pages files run the pages' `npx` commands as written.
+     */
     const help = (args: readonly string[]): string => {
       const key = args.join(' ');
       if (!helps.has(key)) {
-        const result = spawnSync('npx', [...args, '--help'], { cwd: WORKSPACE, encoding: 'utf8', env: nxChildEnvironment() });
+        const [tool, ...rest] = args;
+        const program = tool === 'tsx' ? [...TSX, ...rest] : tool === 'nx' ? [NX, ...rest] : undefined;
+        if (!program) throw new Error(`no help lookup for ${key}: only tsx entry points and nx`);
+        const result = spawnSync(process.execPath, [...program, '--help'], { cwd: WORKSPACE, encoding: 'utf8', env: nxChildEnvironment() });
         expect(result.status, `${key} --help:\n${result.stderr}`).toBe(0);
         // Some tools (nx) print their help on stderr.
         helps.set(key, `${result.stdout}${result.stderr}`);
@@ -156,7 +167,7 @@ describe('documentation commands', () => {
 
     beforeAll(() => {
       const file = join(mkdtempSync(join(tmpdir(), 'docs-graph-')), 'graph.json');
-      const result = spawnSync('npx', ['nx', 'graph', `--file=${file}`], { cwd: WORKSPACE, encoding: 'utf8', env: nxChildEnvironment() });
+      const result = spawnSync(process.execPath, [NX, 'graph', `--file=${file}`], { cwd: WORKSPACE, encoding: 'utf8', env: nxChildEnvironment() });
       expect(result.status, result.stderr).toBe(0);
       projects = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { nodes: typeof projects } }).graph.nodes;
       rmSync(dirname(file), { recursive: true, force: true });
