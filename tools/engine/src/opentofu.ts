@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { platformCacheDir } from './cache-dir';
@@ -15,16 +15,34 @@ export interface Engine {
   readonly source: 'path' | 'cache' | 'built';
 }
 
-/** Version an engine binary reports through `version -json`, or undefined if it does not run. */
+/** Versions reported in this process, by the binary's path and file identity (a replaced file is asked again). */
+const reportedVersions = new Map<string, string>();
+
+/**
+ * Version an engine binary reports through `version -json`, or undefined if it does not run.
+ * Each engine run opens the engine; the same unchanged file is asked once per process.
+ */
 export async function engineVersion(binary: string): Promise<string | undefined> {
+  let identity: string | undefined;
+  try {
+    const stats = statSync(binary);
+    identity = `${binary}\0${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+  } catch {
+    identity = undefined;
+  }
+  const known = identity === undefined ? undefined : reportedVersions.get(identity);
+  if (known !== undefined) return known;
   // An empty CLI configuration: a user's broken ~/.terraformrc must not fail the version check.
   const result = await $({ nothrow: true, quiet: true, env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } })`${binary} version -json`;
   if (result.exitCode !== 0) return undefined;
+  let version: string | undefined;
   try {
-    return (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
+    version = (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
   } catch {
     return undefined;
   }
+  if (version !== undefined && identity !== undefined) reportedVersions.set(identity, version);
+  return version;
 }
 
 /** Where `command` is on the PATH of `env`. */
