@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { PlatformStack } from './platform-stack';
 import { defineStack } from './stack-definition';
 import { OLDEST_SUPPORTED_ENGINE } from './engine-version-checks';
-import { drillRunSuffix, isDrillRunSuffix } from './drill-names';
+import { drillRunSuffix, isDrillRunSuffix } from './names';
 import { PolicyViolationError, synthesizeStack } from './synthesize';
 
 const gcsEnv: EnvironmentConfig = {

@@ -11,7 +11,8 @@ import {
   type UpstreamValues,
 } from '@platform/contracts';
 import { applyPolicy, type PolicyContext } from '@platform/security';
-import { DRILL_RUN_SUFFIX_LENGTH, drillRunSuffixVariable } from './drill-names';
+import { drillRunSuffixVariable } from './drill-names';
+import { DRILL_RUN_SUFFIX_LENGTH } from './names';
 import { configureStateBackend, remoteStateOf } from './state-backend';
 
 /** Labels every resource carries (through the provider's default_labels). */

@@ -9,13 +9,9 @@ import {
 import type { Construct } from 'constructs';
 import type { StateConfig } from '@platform/config';
 import { stackVariable } from './drill-names';
+import { s3StateKey } from './names';
 
 type S3State = Extract<StateConfig, { backend: 's3' }>;
-
-/** Object key of a stack's state in an S3 bucket. */
-export function s3StateKey(state: S3State, stack: string): string {
-  return `${state.prefix}/${stack}/terraform.tfstate`;
-}
 
 /** Name of the variable remote-state reads take a runtime S3 endpoint from. */
 export const STATE_ENDPOINT_VARIABLE = 'state_endpoint';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findWorkspaceRoot, loadEnvironment, type EnvironmentConfig } from '@platform/config';
-import { DRILL_RUN_SUFFIX_VARIABLE, isDrillRunSuffix } from '@platform/core';
+import { DRILL_RUN_SUFFIX_VARIABLE, isDrillRunSuffix } from '@platform/core/names';
 import {
   BACKEND_CONFIG_FILE,
   EngineError,

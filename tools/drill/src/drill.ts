@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { drillRunSuffix } from '@platform/core';
+import { drillRunSuffix } from '@platform/core/names';
 import { runId } from '@platform/workspace';
 import { StackEngines, type DrillContext, type DrillOptions, type DrillPhaseModule, type DrillProducts } from './context';
 import { assertDrillEnvironment } from './environment';

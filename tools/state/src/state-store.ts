@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { quietAwsSdkNodeVersionWarning } from '@platform/workspace';
 import type { EnvironmentConfig, StateConfig } from '@platform/config';
-import { s3StateKey } from '@platform/core';
+import { s3StateKey } from '@platform/core/names';
 import { awsS3 } from '@platform/engine';
 import { GcsStore, S3Store } from '@platform/store';
 import { runtimeGcsStoreFromEnv, runtimeStoreFromEnv } from '@platform/deploy';

@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+import { TSX } from '@platform/testing';
+
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
+
+/*
+ * Every `platform` command that runs the engine (apply, destroy, package, publish, promote,
+ * records, status, pipeline, drift, state, drill) is a process of its own; cdktf and the
+ * provider bindings cost about a second of CPU to load, and only synth needs them. These
+ * libraries reach the names they share with the stacks through `@platform/core/names`.
+ */
+describe('engine-side libraries', () => {
+  it('load without cdktf or the provider bindings', () => {
+    const libraries = ['@platform/deploy', '@platform/delivery', '@platform/state', '@platform/drift', '@platform/pipeline', '@platform/drill'];
+    const script = [
+      "import { createRequire } from 'node:module';",
+      `for (const library of ${JSON.stringify(libraries)}) await import(library);`,
+      "const loaded = Object.keys(createRequire(process.cwd() + '/').cache).filter((file) => /[\\\\/]node_modules[\\\\/](cdktf|@cdktf[\\\\/]provider-google)[\\\\/]/.test(file));",
+      'console.log(JSON.stringify(loaded.slice(0, 5)));',
+    ].join('\n');
+    const result = spawnSync(process.execPath, [...TSX, '--input-type=module', '-e', script], { cwd: WORKSPACE, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual([]);
+  }, 30_000);
+
+  it('would see cdktf where a library loads it (the check itself)', () => {
+    const script = "import { createRequire } from 'node:module'; await import('@platform/core'); console.log(Object.keys(createRequire(process.cwd() + '/').cache).some((file) => file.includes('/node_modules/cdktf/')));";
+    const result = spawnSync(process.execPath, [...TSX, '--input-type=module', '-e', script], { cwd: WORKSPACE, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('true');
+  }, 30_000);
+});
