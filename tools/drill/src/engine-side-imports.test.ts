@@ -26,9 +26,10 @@ describe('engine-side libraries', () => {
   }, 30_000);
 
   it('sees cdktf in a process that loads @platform/core, so the check above can fail', () => {
-    const script = "import { createRequire } from 'node:module'; await import('@platform/core'); console.log(Object.keys(createRequire(process.cwd() + '/').cache).some((file) => file.includes('/node_modules/cdktf/')));";
+    const script = "import { createRequire } from 'node:module'; await import('@platform/core'); console.log(JSON.stringify(Object.keys(createRequire(process.cwd() + '/').cache).some((file) => file.includes('/node_modules/cdktf/'))));";
     const result = spawnSync(process.execPath, [...TSX, '--input-type=module', '-e', script], { cwd: WORKSPACE, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe('true');
+    // JSON, as above: console.log colours a bare boolean where FORCE_COLOR is set (Nx sets it for its tasks).
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toBe(true);
   }, 30_000);
 });
