@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { $ } from 'zx';
+import { runNxToFile } from '@platform/workspace';
 
 /**
  * Runs targets through Nx so that its cache and task graph apply. Output streams to the
@@ -25,10 +24,9 @@ export async function runNxTargetsToLog(
   extraArgs: readonly string[],
   logFile: string,
 ): Promise<{ readonly exitCode: number; readonly output: string }> {
-  const result = await $({ cwd: workspaceRoot, nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NX_TUI: 'false' } })`npx nx run-many -t ${targets.join(',')} --outputStyle=static ${extraArgs}`;
-  // stdout and stderr in the order Nx wrote them.
-  const output = result.stdall;
-  mkdirSync(dirname(logFile), { recursive: true });
-  writeFileSync(logFile, output);
-  return { exitCode: result.exitCode ?? 1, output };
+  const { code, output } = await runNxToFile(workspaceRoot, ['run-many', '-t', targets.join(','), '--outputStyle=static', ...extraArgs], {
+    env: { ...process.env, NX_TUI: 'false', NX_SKIP_LOG_GROUPING: 'true' },
+    logFile,
+  });
+  return { exitCode: code ?? 1, output };
 }

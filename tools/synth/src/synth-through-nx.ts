@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackSynthReport } from '@platform/core';
-import { nxChildEnvironment, nxCommand } from '@platform/config';
-import { ExternalError, failedTaskLogs, listStacks, synthOutputDir, taskSources, type NxTaskSource } from '@platform/workspace';
+import { nxChildEnvironment } from '@platform/config';
+import { ExternalError, failedTaskLogs, listStacks, runNxToFile, synthOutputDir, taskSources, type NxTaskSource } from '@platform/workspace';
 import { describeResult, type StackSynthResult } from './synth-command';
 import { STACKS_PER_WORKER, synthesizeInParallel, type ParallelSynthOptions } from './synth-in-parallel';
 
@@ -60,29 +58,6 @@ function resultFromOutput(workspaceRoot: string, stack: string): StackSynthResul
 }
 
 /**
- * Runs Nx with its output (stdout and stderr, in order) going to a file, then reads it. Nx ends
- * run-many with process.exit(), which on a pipe can drop the last of a long output (the summary
- * of failed tasks included); a file takes every write at once.
- */
-async function runNxToFile(workspaceRoot: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const nx = nxCommand(workspaceRoot, args);
-  const dir = mkdtempSync(join(tmpdir(), 'nx-synth-'));
-  const file = join(dir, 'nx.log');
-  const fd = openSync(file, 'w');
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(nx.command, nx.args, { cwd: workspaceRoot, env, stdio: ['ignore', fd, fd] });
-      child.once('error', reject);
-      child.once('close', (exitCode) => resolve(exitCode));
-    });
-    return { code, output: readFileSync(file, 'utf8') };
-  } finally {
-    closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/**
  * Synthesizes the stacks with `nx run-many -t synth`: a stack whose synth inputs Nx has seen
  * (in this workspace's cache or the runners' remote cache) gets its outputs restored, the
  * others are synthesized by the synth executor (one process for all of them). The outputs land
@@ -98,10 +73,12 @@ export async function synthesizeThroughNx(options: NxSynthOptions): Promise<NxSy
   if (unknown.length > 0) throw new ExternalError(`not stacks of ${options.workspaceRoot}: ${unknown.join(', ')}`);
   const args = ['run-many', '-t', 'synth', `--projects=${stacks.join(',')}`, '--outputStyle=static'];
   const { code, output } = await runNxToFile(options.workspaceRoot, args, {
-    ...nxChildEnvironment(process.env, { remoteCache: true }),
-    // Every task's header as one line, as the readers of the output expect (GitHub Actions would group them).
-    NX_SKIP_LOG_GROUPING: 'true',
-    ...options.env,
+    env: {
+      ...nxChildEnvironment(process.env, { remoteCache: true }),
+      // Every task's header as one line, as the readers of the output expect (GitHub Actions would group them).
+      NX_SKIP_LOG_GROUPING: 'true',
+      ...options.env,
+    },
   });
   const failed = new Map(failedTaskLogs(output).map(({ task, log }) => [task.replace(/:synth$/, ''), log]));
   if (code !== 0 && failed.size === 0) {

@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { nxCommand } from '@platform/config';
 
 // Readers of what `nx run-many --outputStyle=static` prints (with NX_SKIP_LOG_GROUPING=true on
 // GitHub Actions, where Nx would otherwise wrap each task in a log group).
@@ -53,4 +58,33 @@ export function taskSources(output: string): Map<string, NxTaskSource> {
     if (header) sources.set(header[1]!, header[2] === undefined ? 'ran' : (SOURCES[header[2]] ?? 'ran'));
   }
   return sources;
+}
+
+/**
+ * Runs Nx (the workspace's own, `nxCommand`) with its output, stdout and stderr in the order
+ * written, going to a file, then reads it: `logFile`, which stays, or a temporary one. Nx ends
+ * run-many with process.exit(), which on a pipe can drop the end of a long output (the list of
+ * failed tasks with it); a file takes every write at once.
+ */
+export async function runNxToFile(
+  workspaceRoot: string,
+  args: readonly string[],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly logFile?: string } = {},
+): Promise<{ readonly code: number | null; readonly output: string }> {
+  const nx = nxCommand(workspaceRoot, args);
+  const temporary = options.logFile === undefined ? mkdtempSync(join(tmpdir(), 'nx-run-')) : undefined;
+  const file = options.logFile ?? join(temporary!, 'nx.log');
+  mkdirSync(dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(nx.command, nx.args, { cwd: workspaceRoot, env: options.env ?? process.env, stdio: ['ignore', fd, fd] });
+      child.once('error', reject);
+      child.once('close', (exitCode) => resolve(exitCode));
+    });
+    return { code, output: readFileSync(file, 'utf8') };
+  } finally {
+    closeSync(fd);
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  }
 }
