@@ -90,4 +90,16 @@ describe("the base's synth through Nx reuses outputs held for the same inputs", 
     expect([...base.hashes.keys()].sort()).toEqual(candidates.slice(1));
     for (const stack of candidates.slice(1)) expect(base.hashes.get(stack), stack).toEqual(mainCi.get(stack));
   }, 300_000);
+
+  it("reports a stack whose synth fails at the head with what its synth printed, not Nx's header or the line naming the stack", async () => {
+    const [broken] = candidates;
+    const { results } = await synthesizeThroughNx({ workspaceRoot: copy, stacks: candidates });
+    const failed = results.find((result) => result.stack === broken);
+    expect(failed?.ok).toBe(false);
+    const message = failed && !failed.ok ? failed.failures.map((failure) => failure.message).join('\n') : '';
+    expect(message).toMatch(new RegExp(`^\\[dev\\] environments/dev/${broken}\\.yaml`));
+    expect(message).not.toContain('nothing written');
+    expect(message).not.toContain(`${broken}:synth`);
+    expect(results.filter((result) => result.ok).map((result) => result.stack)).toEqual(candidates.slice(1));
+  }, 300_000);
 });

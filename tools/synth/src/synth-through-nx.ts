@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { StackSynthReport } from '@platform/core';
 import { nxChildEnvironment } from '@platform/config';
 import { ExternalError, failedTaskLogs, listStacks, runNxToFile, synthOutputDir, taskSources, type NxTaskSource } from '@platform/workspace';
-import { describeResult, type StackSynthResult } from './synth-command';
+import { describeResult, resultOf, type StackSynthResult } from './synth-command';
 import { STACKS_PER_WORKER, synthesizeInParallel, type ParallelSynthOptions } from './synth-in-parallel';
 
 /**
@@ -54,7 +54,7 @@ function resultFromOutput(workspaceRoot: string, stack: string): StackSynthResul
   const file = join(workspaceRoot, synthOutputDir(stack), 'synth.json');
   if (!existsSync(file)) return { stack, ok: false, failures: [{ message: `Nx reported ${stack}:synth done but ${synthOutputDir(stack)}/synth.json is missing` }] };
   const report = JSON.parse(readFileSync(file, 'utf8')) as StackSynthReport;
-  return { stack, ok: true, resources: Object.fromEntries(Object.entries(report.environments).map(([env, result]) => [env, result.resources])) };
+  return resultOf({ ok: true, report, files: new Map() });
 }
 
 /**
@@ -66,9 +66,10 @@ function resultFromOutput(workspaceRoot: string, stack: string): StackSynthResul
  * stack, is an ExternalError.
  */
 export async function synthesizeThroughNx(options: NxSynthOptions): Promise<NxSynthRun> {
-  const stacks = options.stacks.length > 0 ? [...options.stacks] : listStacks(options.workspaceRoot);
+  const estate = listStacks(options.workspaceRoot);
+  const stacks = options.stacks.length > 0 ? [...options.stacks] : estate;
   if (stacks.length === 0) return { results: [], sources: new Map() };
-  const known = new Set(listStacks(options.workspaceRoot));
+  const known = new Set(estate);
   const unknown = stacks.filter((stack) => !known.has(stack));
   if (unknown.length > 0) throw new ExternalError(`not stacks of ${options.workspaceRoot}: ${unknown.join(', ')}`);
   const args = ['run-many', '-t', 'synth', `--projects=${stacks.join(',')}`, '--outputStyle=static'];
@@ -89,10 +90,11 @@ export async function synthesizeThroughNx(options: NxSynthOptions): Promise<NxSy
     const log = failed.get(stack);
     if (log === undefined) return resultFromOutput(options.workspaceRoot, stack);
     // What the synth printed under the task's header (describeResult's lines), without the header and the line naming the stack.
+    const [nothingWritten] = describeResult({ stack, ok: false, failures: [] });
     const printed = log
       .split('\n')
       .slice(1)
-      .filter((line) => line.trim() !== '' && line !== `✗ ${stack}: nothing written`)
+      .filter((line) => line.trim() !== '' && line !== nothingWritten)
       .map((line) => line.trim())
       .join('\n');
     return { stack, ok: false, failures: [{ message: printed || `nx run ${stack}:synth failed and printed nothing` }] };
