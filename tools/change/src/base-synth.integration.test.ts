@@ -1,28 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findWorkspaceRoot } from '@platform/config';
 import { synthesizeAt } from './output-hashes';
 
 const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 
-// A temporary folder of this file's own (os.tmpdir() follows TMPDIR): the other integration
-// files running beside it make base folders of their own in the shared one.
-const sharedTmp = process.env.TMPDIR;
-let privateTmp: string;
-beforeAll(() => {
-  privateTmp = mkdtempSync(join(tmpdir(), 'base-synth-test-'));
-  process.env.TMPDIR = privateTmp;
-});
-afterAll(() => {
-  if (sharedTmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = sharedTmp;
-  rmSync(privateTmp, { recursive: true, force: true });
-});
-
-/** The temporary base folders synthesizeAt made (synth-<sha>-…). */
-const baseFolders = () => readdirSync(privateTmp).filter((name) => /^synth-[0-9a-f]{8}-/.test(name));
+/** The temporary base folders synthesizeAt made (synth-<sha>-…), in this file's own temporary folder (libs/testing's set-up). */
+const baseFolders = () => readdirSync(tmpdir()).filter((name) => /^synth-[0-9a-f]{8}-/.test(name));
 
 const later = <T>(value: T, ms = 300): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms));
 
