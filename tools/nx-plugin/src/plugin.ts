@@ -126,9 +126,13 @@ function libraryInputs(libraries: readonly string[]): { input: string; projects:
   return libraries.length > 0 ? [{ input: 'production', projects: [...libraries] }] : [];
 }
 
+/** The executor of the typecheck targets (executors.json): the typecheck tasks of one Nx run share a program. */
+export const TYPECHECK_EXECUTOR = '@platform/nx-plugin:typecheck';
+
 function typecheckTarget(libraries: readonly string[]): TargetConfiguration {
   return {
-    command: 'tsc -p {projectRoot}/tsconfig.json --noEmit',
+    executor: TYPECHECK_EXECUTOR,
+    options: { tsConfig: '{projectRoot}/tsconfig.json' },
     cache: true,
     inputs: ['default', ...libraryInputs(libraries), TOOLCHAIN_INPUTS],
     outputs: [],
