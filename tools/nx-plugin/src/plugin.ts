@@ -102,9 +102,13 @@ export function environmentInputs(stackName: string): string[] {
   return ['{workspaceRoot}/environments/*/environment.yaml', `{workspaceRoot}/environments/*/${stackName}.yaml`];
 }
 
+/** The executor of the lint targets (executors.json): the lint tasks of one Nx run share one ESLint. */
+export const LINT_EXECUTOR = '@platform/nx-plugin:lint';
+
 function lintTarget(): TargetConfiguration {
   return {
-    command: 'eslint --max-warnings 0 {projectRoot}',
+    executor: LINT_EXECUTOR,
+    options: { lintFilePatterns: ['{projectRoot}'] },
     cache: true,
     inputs: [
       'default',
