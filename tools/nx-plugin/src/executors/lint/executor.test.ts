@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchLint, lintTogether, type ProjectLint } from './executor';
@@ -65,7 +66,7 @@ describe('lint executor', () => {
     const together = await lintTogether(root, projects(...folders));
     for (const folder of folders) {
       const result: ProjectLint = together.get(folder)!;
-      expect({ success: result.success, rules: rulesIn(result.terminalOutput.replace(/\u001b\[[0-9;]*m/g, '')) }, folder).toEqual(eslintAlone(root, folder));
+      expect({ success: result.success, rules: rulesIn(stripVTControlCharacters(result.terminalOutput)) }, folder).toEqual(eslintAlone(root, folder));
     }
   });
 
