@@ -8,14 +8,15 @@ import { runDrillBenchmark } from '../src/drill-bench';
 import { runDrillSignalsBenchmark } from '../src/drill-signals-bench';
 import { runEngineBenchmark } from '../src/engine-bench';
 import { runStoreBenchmark } from '../src/store-bench';
+import { runSuiteBenchmark } from '../src/suite-bench';
 import { runSynthBenchmark } from '../src/synth-bench';
 
-const PARTS = ['synth', 'engine', 'store', 'affected', 'drift', 'drill', 'drill-signals'] as const;
+const PARTS = ['synth', 'suite', 'engine', 'store', 'affected', 'drift', 'drill', 'drill-signals'] as const;
 /** Parts too long for the default run: only with --only. */
 const ON_DEMAND = new Set(['drill-signals']);
 
 const program = new Command('bench')
-  .description('Measure synth (cold and warm, through Nx), the engine (setup, per-stack init, validate, plan), the artifact stores, change detection, the drift check and the drill.')
+  .description('Measure synth (cold and warm, through Nx), lint and typecheck of every project (batched or not), the engine (setup, per-stack init, validate, plan), the artifact stores, change detection, the drift check and the drill.')
   .option('--runs <n>', 'repetitions of each synth, store, drift, drill and affected measurement (the median is reported)', '3')
   .option('--only <part>', `${PARTS.join(', ')} (default: all but drill-signals, the drill interrupted by each signal at each phase: about half an hour)`)
   .option('--stacks <n>', 'stacks to generate for the affected benchmark', '200')
@@ -33,6 +34,10 @@ const program = new Command('bench')
     const log = (line: string) => console.log(line);
     const wanted = (part: string) => (options.only === undefined && !ON_DEMAND.has(part)) || options.only === part;
     if (wanted('synth')) await runSynthBenchmark({ workspaceRoot, runs, log });
+    if (wanted('suite')) {
+      log('');
+      await runSuiteBenchmark({ workspaceRoot, runs, log });
+    }
     if (wanted('engine')) {
       log('');
       await runEngineBenchmark({ workspaceRoot, cold: options.cold === true, log });
