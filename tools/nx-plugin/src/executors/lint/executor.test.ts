@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -86,16 +86,5 @@ describe('lint executor', () => {
       ['clean:lint', true],
       ['unused:lint', false],
     ]);
-  });
-
-  it('is declared to Nx with a batch implementation that Nx prefers', () => {
-    const executors = JSON.parse(readFileSync(join(import.meta.dirname, '../../../executors.json'), 'utf8')) as {
-      executors: Record<string, { implementation: string; batchImplementation: string; preferBatch: boolean }>;
-    };
-    expect(executors.executors.lint).toMatchObject({
-      implementation: './src/executors/lint/executor',
-      batchImplementation: './src/executors/lint/executor#batchLint',
-      preferBatch: true,
-    });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,16 +22,5 @@ describe('synth executor', () => {
     ]);
     expect(ends[0]!.terminalOutput).toMatch(/platform synth exited with 1 before it synthesized network/);
     expect(ends[0]!.terminalOutput).toMatch(/tsx/);
-  });
-
-  it('is declared to Nx with a batch implementation that Nx prefers', () => {
-    const executors = JSON.parse(readFileSync(join(import.meta.dirname, '../../../executors.json'), 'utf8')) as {
-      executors: Record<string, { implementation: string; batchImplementation: string; preferBatch: boolean }>;
-    };
-    expect(executors.executors.synth).toMatchObject({
-      implementation: './src/executors/synth/executor',
-      batchImplementation: './src/executors/synth/executor#batchSynth',
-      preferBatch: true,
-    });
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -111,16 +111,5 @@ describe('typecheck executor', () => {
       ['alone:typecheck', true],
       ['lib:typecheck', false],
     ]);
-  });
-
-  it('is declared to Nx with a batch implementation that Nx prefers', () => {
-    const executors = JSON.parse(readFileSync(join(import.meta.dirname, '../../../executors.json'), 'utf8')) as {
-      executors: Record<string, { implementation: string; batchImplementation: string; preferBatch: boolean }>;
-    };
-    expect(executors.executors.typecheck).toMatchObject({
-      implementation: './src/executors/typecheck/executor',
-      batchImplementation: './src/executors/typecheck/executor#batchTypecheck',
-      preferBatch: true,
-    });
   });
 });
