@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { nxCommand } from '@platform/config';
-import { $ } from 'zx';
 import { markdownTable } from '@platform/workspace';
-import { seconds as timed } from './timing';
+import { nxRunner, seconds as timed } from './timing';
 import { cpuByCommand, readProcessRecords } from './process-cpu/summary';
 
 export interface ProcessCpuBenchOptions {
@@ -29,16 +27,14 @@ export async function runProcessCpuBenchmark(options: ProcessCpuBenchOptions): P
   const file = join(folder, 'processes.jsonl');
   try {
     const preload = join(import.meta.dirname, 'process-cpu/record.mjs');
-    const env = {
-      ...process.env,
-      NX_TUI: 'false',
+    const runNx = nxRunner(workspaceRoot, {
+      // The daemon's processes outlive the run: their CPU would not be counted.
       NX_DAEMON: 'false',
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(pathToFileURL(preload).href)}`.trim(),
       PLATFORM_PROCESS_CPU_LOG: file,
-    };
-    const nx = nxCommand(workspaceRoot, ['run-many', '-t', targets.join(','), '--skip-nx-cache', '--outputStyle=static']);
+    });
     log(`Process CPU benchmark: nx run-many -t ${targets.join(',')} --skip-nx-cache, every node process's CPU time on exit`);
-    const wall = await timed(() => $({ cwd: workspaceRoot, quiet: true, env })`${nx.command} ${nx.args}`);
+    const wall = await timed(() => runNx(['run-many', '-t', targets.join(','), '--skip-nx-cache', '--outputStyle=static']));
     const rows = cpuByCommand(readProcessRecords(file));
     const total = rows.reduce((sum, row) => sum + row.cpuSeconds, 0);
     const processes = rows.reduce((sum, row) => sum + row.processes, 0);

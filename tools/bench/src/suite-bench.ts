@@ -1,7 +1,5 @@
-import { nxCommand } from '@platform/config';
-import { $ } from 'zx';
 import { markdownTable } from '@platform/workspace';
-import { median, seconds as timed } from './timing';
+import { median, nxRunner, seconds as timed } from './timing';
 
 export interface SuiteBenchOptions {
   readonly workspaceRoot: string;
@@ -19,11 +17,7 @@ const BATCHED_TARGETS = ['lint', 'typecheck'] as const;
  */
 export async function runSuiteBenchmark(options: SuiteBenchOptions): Promise<void> {
   const { workspaceRoot, runs, log } = options;
-  const shell = $({ cwd: workspaceRoot, quiet: true, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: process.env.NX_DAEMON ?? 'false' } });
-  const runNx = (args: string[]) => {
-    const nx = nxCommand(workspaceRoot, args);
-    return shell`${nx.command} ${nx.args}`;
-  };
+  const runNx = nxRunner(workspaceRoot);
   log(`Suite benchmark: ${BATCHED_TARGETS.join(' and ')} of every project, Nx cache skipped, ${runs} run(s) each, median reported`);
   const rows: string[][] = [];
   for (const target of BATCHED_TARGETS) {

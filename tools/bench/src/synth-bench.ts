@@ -1,8 +1,7 @@
-import { listEnvironments, nxCommand } from '@platform/config';
-import { $ } from 'zx';
+import { listEnvironments } from '@platform/config';
 import { listStacks, markdownTable } from '@platform/workspace';
 import { goalTable } from './goals';
-import { median, seconds as timed } from './timing';
+import { benchShell, median, nxRunner, seconds as timed } from './timing';
 
 export interface Measurement {
   readonly name: string;
@@ -21,13 +20,10 @@ export interface SynthBenchOptions {
  */
 export async function runSynthBenchmark(options: SynthBenchOptions): Promise<Measurement[]> {
   const { workspaceRoot, runs, log } = options;
-  const shell = $({ cwd: workspaceRoot, quiet: true, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: process.env.NX_DAEMON ?? 'false' } });
+  const shell = benchShell(workspaceRoot);
   // Nx as the platform runs it (node on its bin script); the warm run is also timed through npx,
   // whose own start (npm's) is beside the point of the goal but is what a developer types.
-  const runNx = (args: string[]) => {
-    const nx = nxCommand(workspaceRoot, args);
-    return shell`${nx.command} ${nx.args}`;
-  };
+  const runNx = nxRunner(workspaceRoot);
   const stacks = listStacks(workspaceRoot);
   const environments = listEnvironments(workspaceRoot);
   log(`Synth benchmark: ${stacks.length} stacks x ${environments.length} environments = ${stacks.length * environments.length} Terraform JSON files, ${runs} run(s) each, median reported`);

@@ -1,17 +1,14 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { ESLint } from 'eslint';
+import { batchOfTasks, singleTask, type TaskEnd } from '../run-together';
 
 export interface LintExecutorOptions {
   /** The folder to lint, from the workspace root: the project's root. */
   readonly lintFilePatterns: readonly string[];
 }
 
-/** How one project's lint ended, and what it printed (ESLint's stylish format). */
-export interface ProjectLint {
-  readonly success: boolean;
-  readonly terminalOutput: string;
-}
+/** How one project's lint ended, and what it printed. */
+export type ProjectLint = TaskEnd;
 
 function isInside(file: string, folder: string): boolean {
   const path = relative(folder, file);
@@ -48,23 +45,10 @@ export async function lintTogether(workspaceRoot: string, projects: ReadonlyMap<
 }
 
 /** One lint task on its own: `nx run <project>:lint` where no batch applies. */
-export default async function lintExecutor(options: LintExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  const result = (await lintTogether(context.root, new Map([['project', options.lintFilePatterns]]))).get('project')!;
-  process.stdout.write(result.terminalOutput);
-  return { success: result.success };
-}
+export default singleTask((options: LintExecutorOptions) => options.lintFilePatterns, lintTogether);
 
 /**
  * The lint tasks of one Nx run, together (Nx's batch mode; `preferBatch` in executors.json):
- * one ESLint lints them all. Nx still caches and restores each task on its own, and prints each
- * task's problems under its own header.
+ * one ESLint lints them all. Nx still caches and restores each task on its own.
  */
-export async function* batchLint(
-  _taskGraph: TaskGraph,
-  inputs: Record<string, LintExecutorOptions>,
-  _overrides: unknown,
-  context: ExecutorContext,
-): AsyncGenerator<{ task: string; result: ProjectLint }> {
-  const results = await lintTogether(context.root, new Map(Object.entries(inputs).map(([task, options]) => [task, options.lintFilePatterns])));
-  for (const [task, result] of results) yield { task, result };
-}
+export const batchLint = batchOfTasks((options: LintExecutorOptions) => options.lintFilePatterns, lintTogether);

@@ -1,17 +1,14 @@
 import { resolve } from 'node:path';
-import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import ts from 'typescript';
+import { batchOfTasks, singleTask, type TaskEnd } from '../run-together';
 
 export interface TypecheckExecutorOptions {
   /** The project's tsconfig.json, from the workspace root. */
   readonly tsConfig: string;
 }
 
-/** How one project's type-check ended, and what it printed (tsc's own diagnostic format). */
-export interface ProjectTypecheck {
-  readonly success: boolean;
-  readonly terminalOutput: string;
-}
+/** How one project's typecheck ended, and what it printed. */
+export type ProjectTypecheck = TaskEnd;
 
 /** Parses a tsconfig as `tsc -p` does: its root files and options, and the config's own errors. */
 function parseConfig(path: string): { parsed?: ts.ParsedCommandLine; errors: ts.Diagnostic[] } {
@@ -100,23 +97,10 @@ export function typecheckTogether(workspaceRoot: string, tsConfigs: ReadonlyMap<
 }
 
 /** One typecheck task on its own: `nx run <project>:typecheck` where no batch applies. */
-export default async function typecheckExecutor(options: TypecheckExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  const result = typecheckTogether(context.root, new Map([['project', options.tsConfig]])).get('project')!;
-  process.stdout.write(result.terminalOutput);
-  return { success: result.success };
-}
+export default singleTask((options: TypecheckExecutorOptions) => options.tsConfig, typecheckTogether);
 
 /**
  * The typecheck tasks of one Nx run, together (Nx's batch mode; `preferBatch` in executors.json):
- * one program checks them all. Nx still caches and restores each task on its own, and prints
- * each task's diagnostics under its own header.
+ * one program checks them all. Nx still caches and restores each task on its own.
  */
-export async function* batchTypecheck(
-  _taskGraph: TaskGraph,
-  inputs: Record<string, TypecheckExecutorOptions>,
-  _overrides: unknown,
-  context: ExecutorContext,
-): AsyncGenerator<{ task: string; result: ProjectTypecheck }> {
-  const results = typecheckTogether(context.root, new Map(Object.entries(inputs).map(([task, options]) => [task, options.tsConfig])));
-  for (const [task, result] of results) yield { task, result };
-}
+export const batchTypecheck = batchOfTasks((options: TypecheckExecutorOptions) => options.tsConfig, typecheckTogether);
