@@ -8,17 +8,17 @@ export interface SuiteBenchOptions {
 }
 
 /** The suite's targets whose tasks of one Nx run share a process (the plugin's batch executors). */
-const BATCHED_TARGETS = ['lint', 'typecheck'] as const;
+const BATCHED_TARGETS = ['lint', 'typecheck', 'test'] as const;
 
 /**
- * The lint and typecheck targets of every project, cache skipped: one process per task
- * (`--batch=false`, what `eslint <folder>` and `tsc -p` per project cost) against the batch that
- * Nx runs by default (one ESLint, one TypeScript program for all the tasks of the run).
+ * The lint, typecheck and unit test targets of every project, cache skipped: one process per task
+ * (`--batch=false`, what `eslint <folder>`, `tsc -p` and `vitest run <root>/` per project cost) against the batch that
+ * Nx runs by default (one ESLint, one TypeScript program, one Vitest for all the tasks of the run).
  */
 export async function runSuiteBenchmark(options: SuiteBenchOptions): Promise<void> {
   const { workspaceRoot, runs, log } = options;
   const runNx = nxRunner(workspaceRoot);
-  log(`Suite benchmark: ${BATCHED_TARGETS.join(' and ')} of every project, Nx cache skipped, ${runs} run(s) each, median reported`);
+  log(`Suite benchmark: ${BATCHED_TARGETS.join(', ')} of every project, Nx cache skipped, ${runs} run(s) each, median reported`);
   const rows: string[][] = [];
   for (const target of BATCHED_TARGETS) {
     const time = async (extra: string[]) => {

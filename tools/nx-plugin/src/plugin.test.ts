@@ -117,7 +117,7 @@ describe('platform Nx plugin', () => {
     expect(drill.test!.inputs).toContainEqual({ input: 'production', projects: ['@platform/workspace'] });
     expect(JSON.stringify(drill.test!.inputs)).not.toContain('{workspaceRoot}/**/*');
     expect(drill.test!.inputs).toContain('testWorkspaceFiles');
-    expect(drill.test!.command).toContain('--project unit {projectRoot}/');
+    expect(drill.test).toMatchObject({ executor: '@platform/nx-plugin:test', options: { vitestProject: 'unit', root: '{projectRoot}', reportFile: 'dist/test-results/{projectRoot}.json' } });
     expect(drill.integration, 'no integration target without *.integration.test.ts files').toBeUndefined();
     expect(JSON.stringify(projects['tools/workspace']!.targets!.test!.inputs)).not.toContain('@platform/drill');
   });

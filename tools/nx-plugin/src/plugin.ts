@@ -153,9 +153,22 @@ const TEST_RESULTS = { unit: 'dist/test-results/{projectRoot}.json', integration
  * Vitest's global setup makes the engine available first, and the engine's own production files
  * are inputs (so a new pinned version re-runs them).
  */
+/** The executor of the unit test targets (executors.json): the test tasks of one Nx run share one Vitest. */
+export const TEST_EXECUTOR = '@platform/nx-plugin:test';
+
+/**
+ * How a test target runs. Unit tests go through the test executor, batched. Integration tests
+ * keep one Vitest per project: their files take minutes, and two projects side by side, each
+ * with two files at once, keep both cores busy while the engine and servers wait.
+ */
+function testRun(kind: TestKind): Pick<TargetConfiguration, 'command' | 'executor' | 'options'> {
+  if (kind === 'unit') return { executor: TEST_EXECUTOR, options: { vitestProject: kind, root: '{projectRoot}', reportFile: TEST_RESULTS[kind] } };
+  return { command: `vitest run --project ${kind} {projectRoot}/ --passWithNoTests --reporter=default --reporter=json --outputFile.json=${TEST_RESULTS[kind]}` };
+}
+
 function testTarget(kind: TestKind, libraries: readonly string[], extraInputs: TargetConfiguration['inputs'] & unknown[]): TargetConfiguration {
   return {
-    command: `vitest run --project ${kind} {projectRoot}/ --passWithNoTests --reporter=default --reporter=json --outputFile.json=${TEST_RESULTS[kind]}`,
+    ...testRun(kind),
     cache: true,
     inputs: [
       'default',

@@ -1,17 +1,30 @@
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@platform/config';
+import { TSX } from '@platform/testing';
 
-const require = createRequire(import.meta.url);
-const loaded = (specifier: string) => require.cache[require.resolve(specifier)] !== undefined;
+const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 
+/*
+ * Checked in a process of its own, as a `platform` command starts: the unit tests share their
+ * modules across files (vitest.config.mts), so another file may have loaded an SDK already.
+ */
 describe('the store and its SDKs', () => {
-  it('loads neither the S3 nor the Cloud Storage SDK until a store of that kind is made', async () => {
-    const store = await import('./index');
-    expect(loaded('@aws-sdk/client-s3'), '@aws-sdk/client-s3').toBe(false);
-    expect(loaded('@google-cloud/storage'), '@google-cloud/storage').toBe(false);
-    new store.S3Store({ client: store.s3ClientFromEnvironment({}), bucket: 'artifacts' });
-    expect(loaded('@aws-sdk/client-s3')).toBe(true);
-    new store.GcsStore({ bucket: 'artifacts', apiEndpoint: 'http://127.0.0.1:9' });
-    expect(loaded('@google-cloud/storage')).toBe(true);
-  });
+  it('loads neither the S3 nor the Cloud Storage SDK until a store of that kind is made', () => {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "const require = createRequire(process.cwd() + '/tools/store/src/');",
+      'const loaded = (specifier) => require.cache[require.resolve(specifier)] !== undefined;',
+      "const store = await import('@platform/store');",
+      "const seen = { start: [loaded('@aws-sdk/client-s3'), loaded('@google-cloud/storage')] };",
+      "new store.S3Store({ client: store.s3ClientFromEnvironment({}), bucket: 'artifacts' });",
+      "seen.s3 = [loaded('@aws-sdk/client-s3'), loaded('@google-cloud/storage')];",
+      "new store.GcsStore({ bucket: 'artifacts', apiEndpoint: 'http://127.0.0.1:9' });",
+      "seen.gcs = [loaded('@aws-sdk/client-s3'), loaded('@google-cloud/storage')];",
+      'console.log(JSON.stringify(seen));',
+    ].join('\n');
+    const result = spawnSync(process.execPath, [...TSX, '--input-type=module', '-e', script], { cwd: WORKSPACE, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual({ start: [false, false], s3: [true, false], gcs: [true, true] });
+  }, 30_000);
 });

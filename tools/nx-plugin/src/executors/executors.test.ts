@@ -11,6 +11,7 @@ describe('executors.json', () => {
     ['synth', 'batchSynth'],
     ['typecheck', 'batchTypecheck'],
     ['lint', 'batchLint'],
+    ['test', 'batchTest'],
   ])('declares the %s executor with a batch implementation (%s) that Nx prefers', async (name, batch) => {
     expect(declared.executors[name]).toMatchObject({
       implementation: `./src/executors/${name}/executor`,
