@@ -157,16 +157,13 @@ const TEST_RESULTS = { unit: 'dist/test-results/{projectRoot}.json', integration
 export const TEST_EXECUTOR = '@platform/nx-plugin:test';
 
 /**
- * Integration test files at once in the batch's one Vitest: as many as two projects side by side
- * with two files each ran before. A file spends about half its time waiting on the engine and
- * servers it starts, so four keep both cores busy.
+ * How a test target runs. Unit tests go through the test executor, batched. Integration tests
+ * keep one Vitest per project: their files take minutes, and two projects side by side, each
+ * with two files at once, keep both cores busy while the engine and servers wait.
  */
-const INTEGRATION_FILES_AT_ONCE = 4;
-
-/** How a test target runs: through the test executor, whose batch runs the tasks of one Nx run in one Vitest. */
-function testRun(kind: TestKind): Pick<TargetConfiguration, 'executor' | 'options'> {
-  const options = { vitestProject: kind, root: '{projectRoot}', reportFile: TEST_RESULTS[kind] };
-  return { executor: TEST_EXECUTOR, options: kind === 'integration' ? { ...options, maxWorkers: INTEGRATION_FILES_AT_ONCE } : options };
+function testRun(kind: TestKind): Pick<TargetConfiguration, 'command' | 'executor' | 'options'> {
+  if (kind === 'unit') return { executor: TEST_EXECUTOR, options: { vitestProject: kind, root: '{projectRoot}', reportFile: TEST_RESULTS[kind] } };
+  return { command: `vitest run --project ${kind} {projectRoot}/ --passWithNoTests --reporter=default --reporter=json --outputFile.json=${TEST_RESULTS[kind]}` };
 }
 
 function testTarget(kind: TestKind, libraries: readonly string[], extraInputs: TargetConfiguration['inputs'] & unknown[]): TargetConfiguration {

@@ -15,8 +15,7 @@ function workspaceWith(files: Record<string, string>): string {
   symlinkSync(join(WORKSPACE, 'node_modules'), join(root, 'node_modules'));
   const all: Record<string, string> = {
     'package.json': '{ "type": "module" }\n',
-    'vitest.config.mjs':
-      "export default { test: { projects: [{ test: { name: 'unit', include: ['**/*.test.ts'], exclude: ['**/*.slow.test.ts'] } }, { test: { name: 'slow', include: ['**/*.slow.test.ts'] } }] } };\n",
+    'vitest.config.mjs': "export default { test: { projects: [{ test: { name: 'unit', include: ['**/*.test.ts'] } }] } };\n",
     ...files,
   };
   for (const [path, content] of Object.entries(all)) {
@@ -108,18 +107,5 @@ describe('test executor', () => {
     const ends = await testTogether(workspace, tasks('libs/ok', 'libs/late'));
     expect(ends.get('libs/late')).toMatchObject({ success: false, terminalOutput: expect.stringContaining('rejected late') });
     expect(ends.get('libs/ok')!.success).toBe(true);
-  }, 60_000);
-  it('runs the tasks of each Vitest project in a Vitest of its own, side by side, each with its own files', async () => {
-    workspace = workspaceWith({ 'libs/ok/src/ok.test.ts': PASSING, 'libs/ok/src/ok.slow.test.ts': FAILING });
-    const ends = await testTogether(
-      workspace,
-      new Map([
-        ['ok:test', task('libs/ok')],
-        ['ok:slow', { vitestProject: 'slow', root: 'libs/ok', reportFile: 'dist/test-results/libs/ok.slow.json', maxWorkers: 1 }],
-      ]),
-    );
-    expect(ends.get('ok:test')).toMatchObject({ success: true, terminalOutput: expect.stringContaining('✓ libs/ok/src/ok.test.ts (2 tests)') });
-    expect(ends.get('ok:slow')).toMatchObject({ success: false, terminalOutput: expect.stringContaining('× libs/ok/src/ok.slow.test.ts (2 tests | 1 failed)') });
-    expect(gist(readReport(workspace, 'dist/test-results/libs/ok.json')).files.map((file) => file.name)).toEqual([join(workspace, 'libs/ok/src/ok.test.ts')]);
   }, 60_000);
 });

@@ -13,8 +13,6 @@ export interface TestExecutorOptions {
   readonly root: string;
   /** Where the project's JSON report goes, from the workspace root (what `--outputFile.json` names). */
   readonly reportFile: string;
-  /** Test files at once in the Vitest process (`--maxWorkers`); the Vitest project's own setting when absent. */
-  readonly maxWorkers?: number;
 }
 
 const REPORTER = join(import.meta.dirname, 'batch-reporter.ts');
@@ -32,18 +30,14 @@ function vitestBin(workspaceRoot: string): string {
  * process never reported on (it crashed or was killed) fails, with how the process ended.
  */
 export async function testTogether(workspaceRoot: string, projects: ReadonlyMap<string, TestExecutorOptions>): Promise<Map<string, TaskEnd>> {
-  const byRun = new Map<string, Map<string, TestExecutorOptions>>();
-  for (const [task, options] of projects) {
-    const run = `${options.vitestProject} ${options.maxWorkers ?? ''}`;
-    byRun.set(run, new Map([...(byRun.get(run) ?? []), [task, options]]));
-  }
-  // One Vitest per project and worker count (unit and integration tests in one Nx batch), side by side.
-  const runs = await Promise.all([...byRun.values()].map((tasks) => runOneVitest(workspaceRoot, tasks)));
-  return new Map(runs.flatMap((ends) => [...ends]));
+  const byVitestProject = new Map<string, Map<string, TestExecutorOptions>>();
+  for (const [task, options] of projects) byVitestProject.set(options.vitestProject, new Map([...(byVitestProject.get(options.vitestProject) ?? []), [task, options]]));
+  const ends = new Map<string, TaskEnd>();
+  for (const [vitestProject, tasks] of byVitestProject) for (const [task, end] of await runOneVitest(workspaceRoot, vitestProject, tasks)) ends.set(task, end);
+  return ends;
 }
 
-async function runOneVitest(workspaceRoot: string, tasks: ReadonlyMap<string, TestExecutorOptions>): Promise<Map<string, TaskEnd>> {
-  const { vitestProject, maxWorkers } = tasks.values().next().value!;
+async function runOneVitest(workspaceRoot: string, vitestProject: string, tasks: ReadonlyMap<string, TestExecutorOptions>): Promise<Map<string, TaskEnd>> {
   const scratch = mkdtempSync(join(tmpdir(), 'vitest-batch-'));
   const outcomesFile = join(scratch, 'outcomes.json');
   const roots = [...new Set([...tasks.values()].map((options) => options.root))];
@@ -52,16 +46,7 @@ async function runOneVitest(workspaceRoot: string, tasks: ReadonlyMap<string, Te
   try {
     const child = spawn(
       process.execPath,
-      [
-        vitestBin(workspaceRoot),
-        'run',
-        '--project',
-        vitestProject,
-        '--passWithNoTests',
-        `--reporter=${REPORTER}`,
-        ...(maxWorkers ? [`--maxWorkers=${maxWorkers}`] : []),
-        ...roots.map((root) => `${root}/`),
-      ],
+      [vitestBin(workspaceRoot), 'run', '--project', vitestProject, '--passWithNoTests', `--reporter=${REPORTER}`, ...roots.map((root) => `${root}/`)],
       { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, [BATCH_REPORTER_ENV]: JSON.stringify(reporterOptions) } },
     );
     let output = '';
