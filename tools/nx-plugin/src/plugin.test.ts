@@ -56,10 +56,10 @@ describe('platform Nx plugin', () => {
       expect(targets[name]!.configurations, name).toEqual({ dev: { args: '--env dev' }, prod: { args: '--env prod' } });
     }
     expect(targets.apply!.dependsOn).toEqual(['synth', '^apply']);
-    expect(targets.package).toMatchObject({ command: 'tsx tools/cli/bin/platform.mts package network', cache: false, dependsOn: ['synth'] });
-    expect(targets.publish).toMatchObject({ command: 'tsx tools/cli/bin/platform.mts publish network', dependsOn: ['package'] });
+    expect(targets.package).toMatchObject({ command: 'node --import tsx tools/cli/bin/platform.mts package network', cache: false, dependsOn: ['synth'] });
+    expect(targets.publish).toMatchObject({ command: 'node --import tsx tools/cli/bin/platform.mts publish network', dependsOn: ['package'] });
     expect(targets['nx-release-publish']).toMatchObject({ executor: 'nx:noop', dependsOn: ['publish'] });
-    expect(targets.validate).toMatchObject({ cache: true, dependsOn: ['synth'], command: 'tsx tools/cli/bin/platform.mts validate network' });
+    expect(targets.validate).toMatchObject({ cache: true, dependsOn: ['synth'], command: 'node --import tsx tools/cli/bin/platform.mts validate network' });
     expect(targets.validate!.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*.tf.json' });
     expect(targets.validate!.inputs, 'the committed lock file every init reads').toContain('{projectRoot}/.terraform.lock.hcl');
   });

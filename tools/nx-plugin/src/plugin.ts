@@ -225,9 +225,15 @@ function synthTarget(stackName: string, libraries: readonly string[], command: C
   };
 }
 
+/**
+ * How a target runs the platform CLI: node with tsx's loader, one process. The `tsx` command
+ * would start a second node under the first, about 0.3 CPU-s and 0.2 s more for every task.
+ */
+const CLI = `node --import tsx ${SYNTH_ENTRY}`;
+
 function validateTarget(stackName: string, options: NormalizedOptions, command: CommandInputs | undefined): TargetConfiguration {
   return {
-    command: `tsx ${SYNTH_ENTRY} validate ${stackName}`,
+    command: `${CLI} validate ${stackName}`,
     cache: true,
     dependsOn: [options.synthTargetName],
     inputs: [{ dependentTasksOutputFiles: '**/*.tf.json' }, LOCK_FILE_INPUT, ...commandInputList(command), PINNED_TOOLCHAIN],
@@ -246,7 +252,7 @@ function perEnvironmentTarget(
   command: CommandInputs | undefined,
 ): TargetConfiguration {
   return {
-    command: `tsx ${SYNTH_ENTRY} ${operation} ${stackName}`,
+    command: `${CLI} ${operation} ${stackName}`,
     cache: false,
     dependsOn,
     inputs: [...commandInputList(command), PINNED_TOOLCHAIN],
@@ -264,7 +270,7 @@ function perEnvironmentTarget(
 function releaseTargets(stackName: string, options: NormalizedOptions, commands: CommandInputsOf): Record<string, TargetConfiguration> {
   return {
     [options.packageTargetName]: {
-      command: `tsx ${SYNTH_ENTRY} package ${stackName}`,
+      command: `${CLI} package ${stackName}`,
       cache: false,
       dependsOn: [options.synthTargetName],
       inputs: commandInputList(commands('package')),
@@ -272,7 +278,7 @@ function releaseTargets(stackName: string, options: NormalizedOptions, commands:
       metadata: { description: `Packages the ${stackName} version in its package.json: every environment's JSON, the provider lock file, a manifest.` },
     },
     [options.publishTargetName]: {
-      command: `tsx ${SYNTH_ENTRY} publish ${stackName}`,
+      command: `${CLI} publish ${stackName}`,
       cache: false,
       dependsOn: [options.packageTargetName],
       inputs: commandInputList(commands('publish')),
