@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { writeFiles } from '@platform/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchLint, lintTogether, type ProjectLint } from './executor';
 
@@ -20,10 +21,7 @@ function workspaceWith(files: Record<string, string>): string {
     'tools/warns/src/main.js': "console.log('hello');\n",
     ...files,
   };
-  for (const [path, content] of Object.entries(all)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
+  writeFiles(root, all);
   return root;
 }
 

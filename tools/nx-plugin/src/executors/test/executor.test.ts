@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { findWorkspaceRoot } from '@platform/config';
+import { writeFiles } from '@platform/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testTogether, type TestExecutorOptions } from './executor';
 
@@ -18,10 +19,7 @@ function workspaceWith(files: Record<string, string>): string {
     'vitest.config.mjs': "export default { test: { projects: [{ test: { name: 'unit', include: ['**/*.test.ts'] } }] } };\n",
     ...files,
   };
-  for (const [path, content] of Object.entries(all)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
+  writeFiles(root, all);
   return root;
 }
 

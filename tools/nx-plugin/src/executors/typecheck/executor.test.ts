@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { writeFiles } from '@platform/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchTypecheck, typecheckTogether, type ProjectTypecheck } from './executor';
 
@@ -23,10 +24,7 @@ function workspaceWith(files: Record<string, string>): string {
     'tools/alone/src/main.ts': 'export const alone = 1;\n',
     ...files,
   };
-  for (const [path, content] of Object.entries(all)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
+  writeFiles(root, all);
   return root;
 }
 
