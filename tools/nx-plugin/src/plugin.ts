@@ -148,11 +148,6 @@ type TestKind = 'unit' | 'integration';
 
 const TEST_RESULTS = { unit: 'dist/test-results/{projectRoot}.json', integration: 'dist/test-results/{projectRoot}.integration.json' };
 
-/**
- * `unit`: the fast, offline tests. `integration`: the real engine, S3 server and workspace copies;
- * Vitest's global setup makes the engine available first, and the engine's own production files
- * are inputs (so a new pinned version re-runs them).
- */
 /** The executor of the unit test targets (executors.json): the test tasks of one Nx run share one Vitest. */
 export const TEST_EXECUTOR = '@platform/nx-plugin:test';
 
@@ -166,6 +161,11 @@ function testRun(kind: TestKind): Pick<TargetConfiguration, 'command' | 'executo
   return { command: `vitest run --project ${kind} {projectRoot}/ --passWithNoTests --reporter=default --reporter=json --outputFile.json=${TEST_RESULTS[kind]}` };
 }
 
+/**
+ * `unit`: the fast, offline tests. `integration`: the real engine, S3 server and workspace copies;
+ * Vitest's global setup makes the engine available first, and the engine's own production files
+ * are inputs (so a new pinned version re-runs them).
+ */
 function testTarget(kind: TestKind, libraries: readonly string[], extraInputs: TargetConfiguration['inputs'] & unknown[]): TargetConfiguration {
   return {
     ...testRun(kind),

@@ -63,15 +63,19 @@ export default class BatchReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: string): Promise<void> {
     const outcome: BatchOutcome = {};
-    const untied = unhandledErrors.filter((error) => !this.fileOfError(error));
+    const modulesOf = new Map<string, TestModule[]>();
+    for (const module of testModules) for (const root of this.rootsOf(module.moduleId)) modulesOf.set(root, [...(modulesOf.get(root) ?? []), module]);
+    const errorsOf = new Map<string, SerializedError[]>();
+    const untied: SerializedError[] = [];
+    for (const error of unhandledErrors) {
+      const file = this.fileOfError(error);
+      if (file === undefined) untied.push(error);
+      else for (const root of this.rootsOf(file)) errorsOf.set(root, [...(errorsOf.get(root) ?? []), error]);
+    }
     for (const root of Object.keys(this.options.reports)) {
-      const own = testModules.filter((module) => this.rootsOf(module.moduleId).includes(root));
+      const own = modulesOf.get(root) ?? [];
       await this.json.get(root)!.onTestRunEnd(own);
-      const tied = unhandledErrors.filter((error) => {
-        const file = this.fileOfError(error);
-        return file !== undefined && this.rootsOf(file).includes(root);
-      });
-      outcome[root] = this.projectEnd(root, own, [...tied, ...untied], reason);
+      outcome[root] = this.projectEnd(root, own, [...(errorsOf.get(root) ?? []), ...untied], reason);
     }
     writeFileSync(this.options.outcomesFile, JSON.stringify(outcome));
   }

@@ -31,7 +31,10 @@ function vitestBin(workspaceRoot: string): string {
  */
 export async function testTogether(workspaceRoot: string, projects: ReadonlyMap<string, TestExecutorOptions>): Promise<Map<string, TaskEnd>> {
   const byVitestProject = new Map<string, Map<string, TestExecutorOptions>>();
-  for (const [task, options] of projects) byVitestProject.set(options.vitestProject, new Map([...(byVitestProject.get(options.vitestProject) ?? []), [task, options]]));
+  for (const [task, options] of projects) {
+    const tasks = byVitestProject.get(options.vitestProject) ?? new Map<string, TestExecutorOptions>();
+    byVitestProject.set(options.vitestProject, tasks.set(task, options));
+  }
   const ends = new Map<string, TaskEnd>();
   for (const [vitestProject, tasks] of byVitestProject) for (const [task, end] of await runOneVitest(workspaceRoot, vitestProject, tasks)) ends.set(task, end);
   return ends;
