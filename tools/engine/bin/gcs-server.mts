@@ -5,7 +5,7 @@ import { findWorkspaceRoot } from '@platform/config';
 import { runProgram, withExitCodes } from '@platform/workspace';
 import { readPinnedVersions } from '../src/versions';
 import { ensureGcsServer, startGcsServer, validateGcsServerOptions, type GcsServerBackend } from '../src/gcs-server/index';
-import { whenLauncherExits } from '../src/launcher-watch';
+import { serveInForeground } from '../src/foreground-server';
 
 // Progress goes to stderr so stdout carries only the result a script reads.
 const log = (line: string) => console.error(line);
@@ -43,32 +43,19 @@ program
   .action(async (options: { port: number; backend: GcsServerBackend; dataDir?: string; bucket: string[] }) => {
     const serverOptions = { port: options.port, backend: options.backend, buckets: options.bucket, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
     validateGcsServerOptions(serverOptions);
-    const { binary } = await ensureGcsServer({ versions: readPinnedVersions(findWorkspaceRoot()), log });
-    const server = await startGcsServer({ binary, ...serverOptions });
-    const { endpoint, jsonApiUrl, port, backend, dataDir, pid, buckets } = server;
-    console.log(JSON.stringify({ endpoint, jsonApiUrl, port, backend, dataDir: dataDir ?? null, pid, buckets }));
-    log(`gcs server: listening on ${endpoint}; Ctrl-C stops it`);
-
-    let stoppedByUs = false;
-    const shutdown = (why: string) => {
-      stoppedByUs = true;
-      log(`gcs server: ${why}, stopping`);
-      void server.stop();
-    };
-    process.once('SIGINT', () => shutdown('SIGINT received'));
-    process.once('SIGTERM', () => shutdown('SIGTERM received'));
-    // SIGTERM to npx never reaches this process: stop with npx rather than outlive it.
-    const stopWatching = whenLauncherExits((pid) => shutdown(`the process that started it (pid ${pid}) exited`));
-    const exit = await server.exited;
-    stopWatching();
-    await server.stop();
-    // Ctrl-C in a terminal signals fake-gcs-server too: it then exits cleanly (code 0) on its own.
-    if (!stoppedByUs && exit.code !== 0) {
-      log(`gcs server: the emulator stopped on its own (${exit.signal ?? `code ${exit.code}`}); its last output:\n${server.outputTail()}`);
-      process.exitCode = 1;
-    } else {
-      log('gcs server: stopped');
-    }
+    process.exitCode = await serveInForeground({
+      label: 'gcs server',
+      log,
+      start: async () => {
+        const { binary } = await ensureGcsServer({ versions: readPinnedVersions(findWorkspaceRoot()), log });
+        return startGcsServer({ binary, ...serverOptions });
+      },
+      announce: (server) => {
+        const { endpoint, jsonApiUrl, port, backend, dataDir, pid, buckets } = server;
+        console.log(JSON.stringify({ endpoint, jsonApiUrl, port, backend, dataDir: dataDir ?? null, pid, buckets }));
+        log(`gcs server: listening on ${endpoint}; Ctrl-C stops it`);
+      },
+    });
   });
 
 withExitCodes(program, [

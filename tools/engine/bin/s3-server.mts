@@ -5,7 +5,7 @@ import { findWorkspaceRoot } from '@platform/config';
 import { runProgram, withExitCodes } from '@platform/workspace';
 import { readPinnedVersions } from '../src/versions';
 import { ensureS3Server, startS3Server, validateS3ServerOptions } from '../src/s3-server/index';
-import { whenLauncherExits } from '../src/launcher-watch';
+import { serveInForeground } from '../src/foreground-server';
 
 // Progress goes to stderr so stdout carries only the result a script reads.
 const log = (line: string) => console.error(line);
@@ -43,32 +43,19 @@ program
   .action(async (options: { port: number; dataDir?: string; bucket: string[]; versioning: boolean }) => {
     const serverOptions = { port: options.port, dataDir: options.dataDir, buckets: options.bucket, versioned: options.versioning };
     validateS3ServerOptions(serverOptions);
-    const { binary } = await ensureS3Server({ versions: readPinnedVersions(findWorkspaceRoot()), log });
-    const server = await startS3Server({ binary, ...serverOptions });
-    const { endpoint, port, region, accessKey, secretKey, dataDir, pid, buckets } = server;
-    console.log(JSON.stringify({ endpoint, port, region, accessKey, secretKey, dataDir, pid, buckets }));
-    log(`s3 server: listening on ${endpoint}; Ctrl-C stops it`);
-
-    let stoppedByUs = false;
-    const shutdown = (why: string) => {
-      stoppedByUs = true;
-      log(`s3 server: ${why}, stopping`);
-      void server.stop();
-    };
-    process.once('SIGINT', () => shutdown('SIGINT received'));
-    process.once('SIGTERM', () => shutdown('SIGTERM received'));
-    // SIGTERM to npx never reaches this process: stop with npx rather than outlive it.
-    const stopWatching = whenLauncherExits((pid) => shutdown(`the process that started it (pid ${pid}) exited`));
-    const exit = await server.exited;
-    stopWatching();
-    await server.stop();
-    // Ctrl-C in a terminal signals versitygw too: it then shuts down cleanly (code 0) on its own.
-    if (!stoppedByUs && exit.code !== 0) {
-      log(`s3 server: the server stopped on its own (${exit.signal ?? `code ${exit.code}`}); its last output:\n${server.outputTail()}`);
-      process.exitCode = 1;
-    } else {
-      log('s3 server: stopped');
-    }
+    process.exitCode = await serveInForeground({
+      label: 's3 server',
+      log,
+      start: async () => {
+        const { binary } = await ensureS3Server({ versions: readPinnedVersions(findWorkspaceRoot()), log });
+        return startS3Server({ binary, ...serverOptions });
+      },
+      announce: (server) => {
+        const { endpoint, port, region, accessKey, secretKey, dataDir, pid, buckets } = server;
+        console.log(JSON.stringify({ endpoint, port, region, accessKey, secretKey, dataDir, pid, buckets }));
+        log(`s3 server: listening on ${endpoint}; Ctrl-C stops it`);
+      },
+    });
   });
 
 withExitCodes(program, [

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,21 @@ const WORKSPACE = findWorkspaceRoot(import.meta.dirname);
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** The processes whose command line names `text` (the data dir): the command, its tsx and node, the server itself. */
+function processesNaming(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number)
+    .filter(isRunning);
 }
 
 /** Starts a server command through npx, as a script or a runner step does, and waits for the JSON line it prints. */
@@ -31,6 +46,11 @@ async function startThroughNpx(args: readonly string[]): Promise<{ launcher: num
   return { launcher: child.pid!, serverPid, exited, output: () => stderr };
 }
 
+const SERVER_COMMANDS: [string, string[]][] = [
+  ['s3-server', ['tools/engine/bin/s3-server.mts', 'start']],
+  ['gcs-server', ['tools/engine/bin/gcs-server.mts', 'start', '--backend', 'filesystem']],
+];
+
 describe('the server commands started through npx', () => {
   const dirs: string[] = [];
   const started: number[] = [];
@@ -40,10 +60,7 @@ describe('the server commands started through npx', () => {
     dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
   });
 
-  it.each([
-    ['s3-server', ['tools/engine/bin/s3-server.mts', 'start']],
-    ['gcs-server', ['tools/engine/bin/gcs-server.mts', 'start', '--backend', 'filesystem']],
-  ])('%s start: SIGTERM to npx alone (which passes it to its shell only, never to tsx) stops the server and frees its data dir', async (_name, command) => {
+  it.each(SERVER_COMMANDS)('%s start: SIGTERM to npx alone (which passes it to its shell only, never to tsx) stops the server and frees its data dir', async (_name, command) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'npx-server-'));
     dirs.push(dataDir);
     const { launcher, serverPid, exited, output } = await startThroughNpx(['tsx', ...command, '--data-dir', dataDir]);
@@ -56,5 +73,28 @@ describe('the server commands started through npx', () => {
     const diagnosis = `what the command printed:\n${output()}\nprocesses:\n${processes}`;
     expect(isRunning(serverPid), `the server stopped with the npx that started it; ${diagnosis}`).toBe(false);
     expect(existsSync(join(dataDir, 'server.lock')), 'and released its data dir').toBe(false);
+  }, 60_000);
+
+  it.each(SERVER_COMMANDS)('%s start: SIGTERM to npx while the server starts (its first log line) leaves no process and no lock behind', async (name, command) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'npx-server-early-'));
+    dirs.push(dataDir);
+    const child = spawn('npx', ['tsx', ...command, '--data-dir', dataDir], { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let stderr = '';
+    // The first line the command logs comes from the build-or-reuse step, before the server starts.
+    const label = `${name.replace('-', ' ')}:`;
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes(label)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`npx exited with ${code} before the command logged anything: ${stderr}`)));
+    });
+    process.kill(child.pid!, 'SIGTERM');
+    await exited;
+    await waitUntil(() => processesNaming(dataDir).length === 0 && !existsSync(join(dataDir, 'server.lock')), 15_000);
+    started.push(...processesNaming(dataDir));
+    expect(processesNaming(dataDir), `every process of the command is gone; what it printed:\n${stderr}`).toEqual([]);
+    expect(existsSync(join(dataDir, 'server.lock')), 'and the data dir is free').toBe(false);
   }, 60_000);
 });
