@@ -61,6 +61,17 @@ describe('serveInForeground', () => {
     expect(lines).toEqual(['test server: the server stopped on its own (code 2); its last output:\npanic: the disk is gone']);
   });
 
+  it('counts a start that fails after a stop was asked for (Ctrl-C reaches the build too) as stopped, and any other failed start as a fault', async () => {
+    const lines: string[] = [];
+    let fail!: (error: Error) => void;
+    const done = serveInForeground({ label: 'test server', log: (line) => lines.push(line), announce: () => undefined, start: () => new Promise<ForegroundServer>((_resolve, reject) => (fail = reject)) });
+    await settle();
+    process.emit('SIGINT', 'SIGINT');
+    fail(new Error('go build: signal: interrupt\nmore'));
+    expect(await done).toBe(0);
+    expect(lines).toEqual(['test server: SIGINT received, stopping as soon as it is up', 'test server: stopped before it was up (go build: signal: interrupt)']);
+  });
+
   it('takes its signal handlers away when it ends, started or not', async () => {
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
     await expect(serveInForeground({ label: 'test server', log: () => undefined, announce: () => undefined, start: () => Promise.reject(new Error('no binary')) })).rejects.toThrow('no binary');

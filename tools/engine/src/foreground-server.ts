@@ -25,7 +25,9 @@ export interface ServeInForegroundOptions<S extends ForegroundServer> {
  * The launchers are read and the signals handled before the server starts, not after it is
  * announced: a script that kills npx as soon as it reads the JSON line can otherwise get there
  * first, orphan the tsx below it, and leave a server no launcher watch will ever see go (seen on
- * a loaded CI machine). A stop that comes while the server starts stops it as soon as it is up.
+ * a loaded CI machine). A stop that comes while the server starts stops it as soon as it is up;
+ * if the start then fails (Ctrl-C reaches a Go build too), that counts as stopped, not as a fault.
+ * The window left is the command's own module loading, before this runs.
  */
 export async function serveInForeground<S extends ForegroundServer>(options: ServeInForegroundOptions<S>): Promise<number> {
   const { label, log } = options;
@@ -43,7 +45,14 @@ export async function serveInForeground<S extends ForegroundServer>(options: Ser
   process.once('SIGTERM', onSigterm);
   const stopWatching = whenLauncherExits((pid) => requestStop(`the process that started it (pid ${pid}) exited`));
   try {
-    server = await options.start();
+    try {
+      server = await options.start();
+    } catch (error) {
+      // Ctrl-C in a terminal reaches the Go build below too, which then fails: that is the stop asked for, not a fault.
+      if (stopReason === undefined) throw error;
+      log(`${label}: stopped before it was up (${(error as Error).message.split('\n')[0]})`);
+      return 0;
+    }
     if (stopReason === undefined) options.announce(server);
     else void server.stop();
     const exit = await server.exited;
