@@ -28,12 +28,18 @@ function processesNaming(text: string): number[] {
     .filter(isRunning);
 }
 
-/** Starts a server command through npx, as a script or a runner step does, and waits for the JSON line it prints. */
-async function startThroughNpx(args: readonly string[]): Promise<{ launcher: number; serverPid: number; exited: Promise<unknown>; output: () => string }> {
+/** Runs a command through npx, as a script or a runner step does, in a process group of its own. */
+function spawnThroughNpx(args: readonly string[]) {
   const child = spawn('npx', args, { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Starts a server command through npx and waits for the JSON line it prints. */
+async function startThroughNpx(args: readonly string[]): Promise<{ launcher: number; serverPid: number; exited: Promise<unknown>; output: () => string }> {
+  const { child, exited, stderr } = spawnThroughNpx(args);
   const serverPid = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -41,9 +47,9 @@ async function startThroughNpx(args: readonly string[]): Promise<{ launcher: num
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve((JSON.parse(line) as { pid: number }).pid);
     });
-    child.once('exit', (code) => reject(new Error(`npx exited with ${code} before the server was up: ${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`npx exited with ${code} before the server was up: ${stderr()}`)));
   });
-  return { launcher: child.pid!, serverPid, exited, output: () => stderr };
+  return { launcher: child.pid!, serverPid, exited, output: stderr };
 }
 
 const SERVER_COMMANDS: [string, string[]][] = [
@@ -78,23 +84,20 @@ describe('the server commands started through npx', () => {
   it.each(SERVER_COMMANDS)('%s start: SIGTERM to npx while the server starts (its first log line) leaves no process and no lock behind', async (name, command) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'npx-server-early-'));
     dirs.push(dataDir);
-    const child = spawn('npx', ['tsx', ...command, '--data-dir', dataDir], { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    let stderr = '';
+    const { child, exited, stderr } = spawnThroughNpx(['tsx', ...command, '--data-dir', dataDir]);
     // The first line the command logs comes from the build-or-reuse step, before the server starts.
     const label = `${name.replace('-', ' ')}:`;
     await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes(label)) resolve();
+      child.stderr.on('data', () => {
+        if (stderr().includes(label)) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`npx exited with ${code} before the command logged anything: ${stderr}`)));
+      child.once('exit', (code) => reject(new Error(`npx exited with ${code} before the command logged anything: ${stderr()}`)));
     });
     process.kill(child.pid!, 'SIGTERM');
     await exited;
     await waitUntil(() => processesNaming(dataDir).length === 0 && !existsSync(join(dataDir, 'server.lock')), 15_000);
     started.push(...processesNaming(dataDir));
-    expect(processesNaming(dataDir), `every process of the command is gone; what it printed:\n${stderr}`).toEqual([]);
+    expect(processesNaming(dataDir), `every process of the command is gone; what it printed:\n${stderr()}`).toEqual([]);
     expect(existsSync(join(dataDir, 'server.lock')), 'and the data dir is free').toBe(false);
   }, 60_000);
 });

@@ -15,6 +15,13 @@ function indent(text: string, by: string): string {
     .join('\n');
 }
 
+/** Adds `value` to the list under `key`, in place. */
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function describeError(error: { message?: string; stack?: string; diff?: string }): string {
   const head = error.stack ?? error.message ?? String(error);
   return error.diff ? `${head}\n${error.diff}` : head;
@@ -58,19 +65,19 @@ export default class BatchReporter implements Reporter {
     const file = task?.file?.filepath;
     if (!file) return;
     const where = relative(this.vitest.config.root, file) + (task && task.type !== 'suite' ? ` > ${task.name}` : '');
-    for (const root of this.rootsOf(file)) this.logs.set(root, [...(this.logs.get(root) ?? []), `${log.type} | ${where}\n${log.content.trimEnd()}\n`]);
+    for (const root of this.rootsOf(file)) append(this.logs, root, `${log.type} | ${where}\n${log.content.trimEnd()}\n`);
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: string): Promise<void> {
     const outcome: BatchOutcome = {};
     const modulesOf = new Map<string, TestModule[]>();
-    for (const module of testModules) for (const root of this.rootsOf(module.moduleId)) modulesOf.set(root, [...(modulesOf.get(root) ?? []), module]);
+    for (const module of testModules) for (const root of this.rootsOf(module.moduleId)) append(modulesOf, root, module);
     const errorsOf = new Map<string, SerializedError[]>();
     const untied: SerializedError[] = [];
     for (const error of unhandledErrors) {
       const file = this.fileOfError(error);
       if (file === undefined) untied.push(error);
-      else for (const root of this.rootsOf(file)) errorsOf.set(root, [...(errorsOf.get(root) ?? []), error]);
+      else for (const root of this.rootsOf(file)) append(errorsOf, root, error);
     }
     for (const root of Object.keys(this.options.reports)) {
       const own = modulesOf.get(root) ?? [];
