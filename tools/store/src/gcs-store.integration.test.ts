@@ -1,8 +1,8 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { IdempotencyStrategy } from '@google-cloud/storage';
 import { findWorkspaceRoot } from '@platform/config';
 import { ensureGcsServer, readPinnedVersions, startGcsServer, type RunningGcsServer } from '@platform/engine';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFaultProxy, type FaultProxy } from './__fixtures__/fault-proxy';
 import { GcsStore } from './gcs-store';
 import { openStore } from './open-store';
 
@@ -14,71 +14,6 @@ let emulator: RunningGcsServer | undefined;
 const servers: RunningGcsServer[] = [];
 let proxy: FaultProxy | undefined;
 let storeCount = 0;
-
-/**
- * What the proxy does with the next requests: answer with an error status without forwarding,
- * forward and then answer 503 (the write happened, its response is lost), or never answer.
- */
-type Fault = { readonly status: number } | 'lose-response' | 'hang';
-
-/** A tiny HTTP proxy on 127.0.0.1 in front of the emulator that injects faults, to prove retries against real requests. */
-interface FaultProxy {
-  readonly endpoint: string;
-  /** Every request it received, as `METHOD path`. */
-  readonly requests: string[];
-  /** The faults to apply, in order, one per request; requests beyond them are forwarded. */
-  faults: Fault[];
-  close(): Promise<void>;
-}
-
-async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const upstream = new URL(target);
-  const state: { faults: Fault[]; requests: string[] } = { faults: [], requests: [] };
-  const forward = (req: IncomingMessage, res: ServerResponse, loseResponse: boolean) => {
-    const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      if (loseResponse) {
-        answer.resume();
-        answer.on('end', () => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":503,"message":"response lost"}}'));
-        return;
-      }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    out.on('error', (error) => res.destroy(error));
-    req.pipe(out);
-  };
-  const server: Server = createServer((req, res) => {
-    state.requests.push(`${req.method} ${req.url}`);
-    const fault = state.faults.shift();
-    if (fault === 'hang') return;
-    if (fault === 'lose-response') return forward(req, res, true);
-    if (fault) {
-      req.resume();
-      res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: fault.status, message: `injected ${fault.status}` } }));
-      return;
-    }
-    forward(req, res, false);
-  });
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    get requests() {
-      return state.requests;
-    },
-    get faults() {
-      return state.faults;
-    },
-    set faults(value: Fault[]) {
-      state.faults = value;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 beforeAll(async () => {
   // The first run on a machine builds fake-gcs-server from the Go module proxy; later runs reuse the cache.

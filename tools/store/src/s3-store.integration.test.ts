@@ -2,7 +2,8 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { findWorkspaceRoot } from '@platform/config';
 import { ensureS3Server, readPinnedVersions, s3ClientFor, startS3Server, type RunningS3Server } from '@platform/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3ClientFromEnvironment, S3Store, s3StoreFromEnvironment } from './s3-store';
+import { startFaultProxy } from './__fixtures__/fault-proxy';
+import { S3_MAX_ATTEMPTS, s3ClientFromEnvironment, S3Store, s3StoreFromEnvironment } from './s3-store';
 
 const workspaceRoot = findWorkspaceRoot(import.meta.dirname);
 const BUCKET = 'store-test';
@@ -110,26 +111,24 @@ describe('S3Store against the local S3 server', () => {
     await expect(store.list('')).rejects.toThrow(/cannot list '' in s3:\/\/no-such-bucket/);
   });
   it('gives up on a server that stops answering, within the timeout and its retries, naming the call', async () => {
-    const frozenStore = () =>
-      new S3Store({
-        client: s3ClientFromEnvironment({ PLATFORM_STORE_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey, PLATFORM_STORE_TIMEOUT_SECONDS: '1' }),
-        bucket: BUCKET,
-        prefix: 'frozen',
-      });
-    const writer = frozenStore();
-    await writer.put('k', bytes('v'));
-    writer.destroy();
-    // A client of its own, whose first connection meets the stopped server: once, in CI, a get
-    // on the writer's kept-alive connection resolved with 118 bytes while the server was stopped.
-    const store = frozenStore();
-    process.kill(server.pid, 'SIGSTOP');
+    const proxy = await startFaultProxy(server.endpoint);
+    const store = new S3Store({
+      client: s3ClientFromEnvironment({ PLATFORM_STORE_ENDPOINT: proxy.endpoint, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey, PLATFORM_STORE_TIMEOUT_SECONDS: '1' }),
+      bucket: BUCKET,
+      prefix: 'frozen',
+    });
     try {
+      await store.put('k', bytes('v'));
+      // From here on the connection is accepted and nothing ever answers, one hang more than the attempts.
+      proxy.faults = Array.from({ length: S3_MAX_ATTEMPTS + 1 }, () => 'hang' as const);
+      proxy.requests.length = 0;
       const started = Date.now();
       await expect(store.get('k')).rejects.toThrow(/cannot get 'k' in s3:\/\/store-test\/frozen: /);
       expect(Date.now() - started, 'three attempts of 1 s and their backoff').toBeLessThan(15_000);
+      expect(proxy.requests).toEqual(Array.from({ length: S3_MAX_ATTEMPTS }, () => `GET /${BUCKET}/frozen/k?x-id=GetObject`));
     } finally {
-      process.kill(server.pid, 'SIGCONT');
       store.destroy();
+      await proxy.close();
     }
   }, 60_000);
 });
