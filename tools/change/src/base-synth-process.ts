@@ -13,6 +13,12 @@ if (!estate) {
   process.exit(2);
 }
 const tree = process.cwd();
+// Before the base's code and cdktf load: without source maps unless debugging. Resolved in the
+// base's tree like the rest, so a base from before this module keeps them (and is only slower).
+await import('@platform/workspace/source-maps').then(
+  (module: typeof import('@platform/workspace/source-maps')) => module.sourceMapsOnlyForDebugging(),
+  () => undefined,
+);
 const cli = join(tree, 'tools/cli/bin/platform.mts');
 
 // Only warms the module cache: the CLI imports the same files. A base without them (older

@@ -10,7 +10,7 @@ import { loadEnvironment } from '@platform/config';
 import { startStateServer, type StateServerSession } from '@platform/engine';
 import { openConfiguredStore } from '@platform/store';
 import { assertDrillEnvironment, drillTrend, listDrillReports, renderDrillReport, runDrill, saveDrillReport, writeDrillReportFiles } from '@platform/drill';
-import { EXIT_CODES, findWorkspaceRoot, runId, runProgram, UsageError, withOwnExitCodes } from '@platform/workspace';
+import { EXIT_CODES, findWorkspaceRoot, runId, runProgram, sourceMapsOnlyForDebugging, UsageError, withOwnExitCodes } from '@platform/workspace';
 import { openArtifactStore, wholeNumberOption } from '../src/commands/options';
 import { DEFAULT_STATE_BACKUP_DIR, STATE_BACKUP_VARIABLE } from '../src/commands/state';
 
@@ -175,4 +175,6 @@ withOwnExitCodes(
   ],
   EXIT.failed,
 );
+// The stacks and cdktf load during the drill: without source maps unless debugging.
+sourceMapsOnlyForDebugging();
 await runProgram(program);

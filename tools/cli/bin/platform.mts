@@ -27,7 +27,7 @@ import { registerSynth } from '../src/commands/synth';
 import { registerTest } from '../src/commands/test';
 import { registerValidate } from '../src/commands/validate';
 import { registerStateCommands } from '../src/commands/state';
-import { ESTATE_VARIABLE, hasOwnExitCodes, runProgram, withExitCodes } from '@platform/workspace';
+import { ESTATE_VARIABLE, hasOwnExitCodes, runProgram, sourceMapsOnlyForDebugging, withExitCodes } from '@platform/workspace';
 import { resolve } from 'node:path';
 
 const program = new Command('platform')
@@ -71,4 +71,6 @@ registerStateCommands(program);
 withExitCodes(program);
 for (const command of program.commands) if (!hasOwnExitCodes(command)) withExitCodes(command);
 
+// The commands load their libraries on first use, below: without source maps unless debugging.
+sourceMapsOnlyForDebugging();
 await runProgram(program);

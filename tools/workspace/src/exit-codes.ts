@@ -1,5 +1,6 @@
 import { CommanderError, type Command } from 'commander';
 import { errorKindOf, errorMessage, type ErrorKind } from './errors';
+import { DEBUG_VARIABLE } from './source-maps';
 
 /**
  * Exit codes of every platform command, in one place. The error kinds use the sysexits
@@ -80,7 +81,7 @@ export async function runProgram(program: Command, argv: readonly string[] = pro
     }
     const kind = errorKindOf(error);
     console.error(kind === 'internal' ? `internal error (a bug in the platform, please report it): ${errorMessage(error)}` : errorMessage(error));
-    if (kind === 'internal' && error instanceof Error && error.stack && process.env.PLATFORM_DEBUG) console.error(error.stack);
+    if (kind === 'internal' && error instanceof Error && error.stack && process.env[DEBUG_VARIABLE]) console.error(error.stack);
     process.exitCode = errorCodes.get(active) ?? exitCodeOf(kind);
   }
 }

@@ -6,6 +6,7 @@ export * from './nx-run-output';
 export * from './run-graph';
 export * from './run-id';
 export * from './run-in-background';
+export * from './source-maps';
 export * from './stack-order';
 export * from './stacks';
 export { quietAwsSdkNodeVersionWarning } from './aws-sdk';
