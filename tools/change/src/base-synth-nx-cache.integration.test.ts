@@ -31,7 +31,8 @@ describe("the base's synth through Nx reuses outputs held for the same inputs", 
     Object.assign(process.env, env);
     const lines: string[] = [];
     try {
-      const base = await synthesizeAt(copy, commit, Promise.resolve(candidates), { log: (line) => lines.push(line) });
+      // Through Nx, as with a code change: the copy's working tree is the commit's, whose stacks would synthesize in this process.
+      const base = await synthesizeAt(copy, commit, Promise.resolve(candidates), { inThisProcess: false, log: (line) => lines.push(line) });
       return { base, lines };
     } finally {
       for (const key of Object.keys(env)) delete process.env[key];

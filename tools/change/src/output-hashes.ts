@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { StackSynthReport } from '@platform/synth';
-import { awaitedLater, ExternalError, runInBackground } from '@platform/workspace';
+import { awaitedLater, ExternalError, listStacks, runInBackground } from '@platform/workspace';
 
 /** sha256 of every synthesized file, by stack then environment. */
 export type OutputHashes = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -176,6 +176,54 @@ function collectBaseSynth(base: BaseTree, status: number | null, output: string)
   return { hashes: readOutputHashes(base.estate), files: readSynthesizedFiles(base.estate) };
 }
 
+/** A base commit whose code is the working tree's: only the estate's settings differ. */
+interface BaseOfThisCode {
+  readonly repository: string;
+  readonly sha: string;
+  /** The estate's folder in the repository ('' for the repository itself). */
+  readonly estateDir: string;
+}
+
+/**
+ * The commit, when the working tree differs from it only under the estate's environments/ (the
+ * settings), in tracked and untracked files alike: its stacks are this checkout's code with other
+ * settings. Undefined when anything else differs: code, a manifest, the engine's versions.
+ */
+async function baseOfThisCode(workspaceRoot: string, commit: string): Promise<BaseOfThisCode | undefined> {
+  const [sha, repository] = await Promise.all([
+    gitInBackground(workspaceRoot, ['rev-parse', '--verify', `${commit}^{commit}`]),
+    gitInBackground(workspaceRoot, ['rev-parse', '--show-toplevel']),
+  ]);
+  const estateDir = relative(repository, workspaceRoot);
+  const settings = `${estateDir ? `${estateDir}/` : ''}environments/`;
+  const [changed, untracked] = await Promise.all([
+    gitInBackground(repository, ['diff', '--name-only', '--no-renames', sha]),
+    gitInBackground(repository, ['ls-files', '--others', '--exclude-standard']),
+  ]);
+  return [...lines(changed), ...lines(untracked)].every((path) => path.startsWith(settings)) ? { repository, sha, estateDir } : undefined;
+}
+
+/**
+ * The base's stacks synthesized in this process, which has their code loaded already: the
+ * base's environments/ alone go into a temporary folder, and the synth reads its settings there
+ * and writes its output there. No second process loads cdktf and the stacks again.
+ */
+async function synthesizeWithBaseSettings(workspaceRoot: string, base: BaseOfThisCode, stacks: readonly string[]): Promise<BaseSynth> {
+  const present = new Set(listStacks(workspaceRoot));
+  const names = stacks.filter((stack) => present.has(stack));
+  if (names.length === 0) return { hashes: new Map(), files: new Map() };
+  const tree = mkdtempSync(join(tmpdir(), `settings-${base.sha.slice(0, 8)}-`));
+  try {
+    await exportTree(base.repository, base.sha, [base.estateDir ? `${base.estateDir}/environments` : 'environments'], tree);
+    const settingsRoot = join(tree, base.estateDir);
+    const { runSynth } = await import('@platform/synth');
+    await runSynth({ workspaceRoot, stacks: names, settingsRoot });
+    return { hashes: readOutputHashes(settingsRoot), files: readSynthesizedFiles(settingsRoot) };
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
 /** The script that loads a base's synth code before its stacks are known (see the file). */
 const BASE_SYNTH_PROCESS = join(import.meta.dirname, 'base-synth-process.ts');
 
@@ -200,6 +248,12 @@ export interface SynthesizeAtOptions {
    * NX_SYNTH_MIN_STACKS stacks, where the estate is an Nx workspace.
    */
   readonly throughNx?: boolean;
+  /**
+   * A commit whose code is the working tree's (only environments/ differ) has its few stacks
+   * synthesized in this process, with its settings (`synthesizeWithBaseSettings`). Default: so,
+   * unless `throughNx` is given or Nx would pay for as many stacks; false: never.
+   */
+  readonly inThisProcess?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -212,6 +266,8 @@ export interface SynthesizeAtOptions {
  * promise: a process starts at once and loads the commit's synth code while the caller finds
  * them (with `nx affected`). Many stacks go through Nx instead (`options.throughNx`), with a
  * cache of base outputs kept in the checkout (BASE_NX_CACHE_DIR) and the runners' remote cache.
+ * A commit whose code is the working tree's (a change of settings only) needs neither: its few
+ * candidates are synthesized in this process, with its settings (`options.inThisProcess`).
  * Nothing else in the checkout changes.
  */
 export async function synthesizeAt(
@@ -220,6 +276,18 @@ export async function synthesizeAt(
   stacks?: readonly string[] | PromiseLike<readonly string[]>,
   options: SynthesizeAtOptions = {},
 ): Promise<BaseSynth> {
+  if (stacks !== undefined && options.throughNx === undefined && options.inThisProcess !== false) {
+    const sameCode = await baseOfThisCode(workspaceRoot, commit);
+    if (sameCode) {
+      const names = await stacks;
+      const { synthThroughNxPays } = await import('@platform/synth');
+      if (!synthThroughNxPays(workspaceRoot, names.length, { loaded: true })) {
+        options.log?.(`base ${sameCode.sha.slice(0, 12)}: only settings differ, its candidates are synthesized in this process`);
+        return synthesizeWithBaseSettings(workspaceRoot, sameCode, names);
+      }
+      stacks = names;
+    }
+  }
   // Awaited below, after the tree is ready: a failure meanwhile (nx affected failed) is reported there.
   const known = awaitedLater(Promise.resolve(stacks));
   const base = await prepareBaseTree(workspaceRoot, commit, stacks === undefined);

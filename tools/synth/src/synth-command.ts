@@ -7,6 +7,11 @@ export interface SynthCommandOptions {
   readonly workspaceRoot: string;
   /** Stacks to synthesize; every stack when empty. */
   readonly stacks: readonly string[];
+  /**
+   * The environments and settings, and where the output goes (its dist/stacks), when not the
+   * workspace's: a base commit whose code is the workspace's and whose settings differ.
+   */
+  readonly settingsRoot?: string;
   readonly log?: (line: string) => void;
   /** Called as each stack's synth ends, before the next begins. */
   readonly onResult?: (result: StackSynthResult) => void;
@@ -46,9 +51,9 @@ export async function runSynth(options: SynthCommandOptions): Promise<StackSynth
   const stacks = options.stacks.length > 0 ? options.stacks : listStacks(options.workspaceRoot);
   const outcomes: StackSynthOutcome[] = [];
   for (const stack of stacks) {
-    const outcome = await synthesizeAllEnvironments(options.workspaceRoot, stack);
+    const outcome = await synthesizeAllEnvironments(options.workspaceRoot, stack, options.settingsRoot);
     outcomes.push(outcome);
-    if (outcome.ok) replaceFolderAtomically(join(options.workspaceRoot, synthOutputDir(stack)), outcome.files);
+    if (outcome.ok) replaceFolderAtomically(join(options.settingsRoot ?? options.workspaceRoot, synthOutputDir(stack)), outcome.files);
     const result = resultOf(outcome);
     for (const line of describeResult(result)) log(line);
     options.onResult?.(result);

@@ -6,13 +6,15 @@ export type { EnvironmentResult, StackSynthOutcome, StackSynthReport, SynthFailu
 
 /**
  * Synthesizes a stack of the workspace for every environment, as `synthesizeEveryEnvironment`
- * does (the stack tests use the same), after loading its definition and manifest.
+ * does (the stack tests use the same), after loading its definition and manifest. The
+ * environments and their settings come from `settingsRoot` (a base commit's, whose code is the
+ * workspace's) when given.
  */
-export async function synthesizeAllEnvironments(workspaceRoot: string, stack: string): Promise<StackSynthOutcome> {
+export async function synthesizeAllEnvironments(workspaceRoot: string, stack: string, settingsRoot: string = workspaceRoot): Promise<StackSynthOutcome> {
   try {
     const { upstream } = readStackManifest(workspaceRoot, stack);
     const definition = await loadStackDefinition(workspaceRoot, stack);
-    return synthesizeEveryEnvironment({ workspaceRoot, definition, upstream });
+    return synthesizeEveryEnvironment({ workspaceRoot: settingsRoot, definition, upstream });
   } catch (error) {
     return { ok: false, stack, failures: [{ message: errorMessage(error) }] };
   }
