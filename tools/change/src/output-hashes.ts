@@ -123,6 +123,29 @@ interface BaseTree {
   readonly filesOf: (stack: string) => string[];
 }
 
+/** The part of `path` under the estate's `dir` that `rest` captures, if the path is there. */
+function underEstate(estateDir: string, dir: string, path: string, rest: RegExp): string | undefined {
+  const prefix = `${estateDir ? `${estateDir}/` : ''}${dir}/`;
+  return path.startsWith(prefix) ? rest.exec(path.slice(prefix.length))?.[1] : undefined;
+}
+
+/**
+ * The files of the estate's environments/ at a commit: each stack's settings
+ * (environments/<env>/<stack>.yaml, for the stacks `stacks`) and the shared rest.
+ */
+async function environmentFilesAt(repository: string, sha: string, estateDir: string, stacks: ReadonlySet<string>): Promise<{ settingsOf: (stack: string) => string[]; shared: string[] }> {
+  const files = lines(await gitInBackground(repository, ['ls-tree', '-r', '--name-only', sha, '--', estateDir ? `${estateDir}/environments` : 'environments']));
+  const settings = new Map<string, string[]>();
+  const shared: string[] = [];
+  for (const path of files) {
+    const stack = underEstate(estateDir, 'environments', path, /^[^/]+\/([^/]+)\.yaml$/);
+    if (stack === undefined || !stacks.has(stack)) shared.push(path);
+    else if (settings.has(stack)) settings.get(stack)!.push(path);
+    else settings.set(stack, [path]);
+  }
+  return { settingsOf: (stack) => settings.get(stack) ?? [], shared };
+}
+
 /**
  * A commit's files in a temporary folder sharing this checkout's node_modules: with every stack,
  * or with no stack's folder or settings files yet (a thousand-stack estate has four thousand
@@ -136,21 +159,10 @@ async function prepareBaseTree(workspaceRoot: string, commit: string, withStacks
   // The estate may be a folder of the repository (--estate): the same folder of the export.
   const estateDir = relative(repository, workspaceRoot);
   const inEstate = (path: string) => (estateDir ? `${estateDir}/${path}` : path);
-  const [stacks, environmentFiles] = await Promise.all(
-    ['stacks', 'environments'].map(async (dir) => lines(await gitInBackground(repository, ['ls-tree', '-r', '--name-only', sha, '--', inEstate(dir)]))),
-  );
-  const under = (dir: string, path: string, rest: RegExp) => (path.startsWith(`${inEstate(dir)}/`) ? rest.exec(path.slice(inEstate(dir).length + 1))?.[1] : undefined);
-  const names = new Set(stacks!.map((path) => under('stacks', path, /^([^/]+)\/package\.json$/)).filter((name): name is string => name !== undefined));
-  // environments/<env>/<stack>.yaml: a stack's settings; any other file there is shared.
-  const stackOfSettings = (path: string) => under('environments', path, /^[^/]+\/([^/]+)\.yaml$/);
-  const settings = new Map<string, string[]>();
-  const shared: string[] = [];
-  for (const path of environmentFiles!) {
-    const stack = stackOfSettings(path);
-    if (stack !== undefined && names.has(stack)) settings.set(stack, [...(settings.get(stack) ?? []), path]);
-    else shared.push(path);
-  }
-  const filesOf = (stack: string) => [inEstate(`stacks/${stack}`), ...(settings.get(stack) ?? [])];
+  const stacks = lines(await gitInBackground(repository, ['ls-tree', '-r', '--name-only', sha, '--', inEstate('stacks')]));
+  const names = new Set(stacks.map((path) => underEstate(estateDir, 'stacks', path, /^([^/]+)\/package\.json$/)).filter((name): name is string => name !== undefined));
+  const { settingsOf, shared } = await environmentFilesAt(repository, sha, estateDir, names);
+  const filesOf = (stack: string) => [inEstate(`stacks/${stack}`), ...settingsOf(stack)];
   const tree = mkdtempSync(join(tmpdir(), `synth-${sha.slice(0, 8)}-`));
   try {
     await exportTree(repository, sha, withStacks ? [] : [...(await everythingBut(repository, sha, [inEstate('stacks'), inEstate('environments')])), ...shared], tree);
@@ -205,16 +217,20 @@ async function baseOfThisCode(workspaceRoot: string, commit: string): Promise<Ba
 
 /**
  * The base's stacks synthesized in this process, which has their code loaded already: the
- * base's environments/ alone go into a temporary folder, and the synth reads its settings there
+ * base's environments/ files they read go into a temporary folder, and the synth reads its settings there
  * and writes its output there. No second process loads cdktf and the stacks again.
  */
 async function synthesizeWithBaseSettings(workspaceRoot: string, base: BaseOfThisCode, stacks: readonly string[]): Promise<BaseSynth> {
   const present = new Set(listStacks(workspaceRoot));
   const names = stacks.filter((stack) => present.has(stack));
   if (names.length === 0) return { hashes: new Map(), files: new Map() };
+  // The shared files and the candidates' settings: a thousand-stack estate has four thousand settings files.
+  const { settingsOf, shared } = await environmentFilesAt(base.repository, base.sha, base.estateDir, present);
   const tree = mkdtempSync(join(tmpdir(), `settings-${base.sha.slice(0, 8)}-`));
   try {
-    await exportTree(base.repository, base.sha, [base.estateDir ? `${base.estateDir}/environments` : 'environments'], tree);
+    const files = [...shared, ...names.flatMap(settingsOf)];
+    // No pathspec would export the whole commit.
+    if (files.length > 0) await exportTree(base.repository, base.sha, files, tree);
     const settingsRoot = join(tree, base.estateDir);
     const { runSynth } = await import('@platform/synth');
     await runSynth({ workspaceRoot, stacks: names, settingsRoot });
