@@ -217,8 +217,8 @@ async function baseOfThisCode(workspaceRoot: string, commit: string): Promise<Ba
 
 /**
  * The base's stacks synthesized in this process, which has their code loaded already: the
- * base's environments/ files they read go into a temporary folder, and the synth reads its settings there
- * and writes its output there. No second process loads cdktf and the stacks again.
+ * base's environments/ files they read go into a temporary folder, where the synth reads its
+ * settings and writes its output. No second process loads cdktf and the stacks again.
  */
 async function synthesizeWithBaseSettings(workspaceRoot: string, base: BaseOfThisCode, stacks: readonly string[]): Promise<BaseSynth> {
   const present = new Set(listStacks(workspaceRoot));
