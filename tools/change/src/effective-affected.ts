@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { nxChildEnvironment, nxCommand } from '@platform/config';
-import { ExternalError, listStacks, runInBackground } from '@platform/workspace';
+import { nxChildEnvironment } from '@platform/config';
+import { ExternalError, listStacks, type BackgroundRun } from '@platform/workspace';
+import { nxAffectedArgs, startNxAffected } from './nx-affected';
 import { diffOutputHashes, onlyStacks, readOutputHashes, stacksAt, type BaseSynth, type OutputDifference, type OutputHashes } from './output-hashes';
 
 /** Files whose change alters what the engine does with unchanged output: every stack is affected. */
@@ -40,13 +39,16 @@ export function changedFiles(workspaceRoot: string, base: string, head: string):
  * Nx workspace (`--estate`, e.g. the fixture estate) has no projects in its graph: every one of
  * its stacks is a candidate, and the synthesized output tells which changed.
  */
-export async function plainAffectedStacks(workspaceRoot: string, base: string, head: string): Promise<string[]> {
-  if (!existsSync(join(workspaceRoot, 'nx.json'))) return listStacks(workspaceRoot).sort();
+export async function plainAffectedStacks(
+  workspaceRoot: string,
+  base: string,
+  head: string,
   // In a child process this one does not wait on: it can load the synth code meanwhile.
-  const args = ['show', 'projects', '--affected', `--base=${base}`, `--head=${head}`];
-  const nx = nxCommand(workspaceRoot, args);
-  const { code, stdout, stderr } = await runInBackground(nx.command, nx.args, { cwd: workspaceRoot, env: nxChildEnvironment() });
-  if (code !== 0) throw new ExternalError(`nx ${args.join(' ')} failed: ${(stderr || stdout).trim()}`);
+  started: Promise<BackgroundRun> | undefined = startNxAffected(workspaceRoot, base, head),
+): Promise<string[]> {
+  if (!started) return listStacks(workspaceRoot).sort();
+  const { code, stdout, stderr } = await started;
+  if (code !== 0) throw new ExternalError(`nx ${nxAffectedArgs(base, head).join(' ')} failed: ${(stderr || stdout).trim()}`);
   const stacks = new Set(listStacks(workspaceRoot));
   return stdout.trim().split('\n').filter((name) => stacks.has(name)).sort();
 }
@@ -83,8 +85,14 @@ export interface ChangeScope {
  * The files and stacks a change reaches, from git and the project graph: one `nx affected` call,
  * in a child process this one does not wait on.
  */
-export async function scopeChange(workspaceRoot: string, base: string, head = 'HEAD'): Promise<ChangeScope> {
-  const plain = await plainAffectedStacks(workspaceRoot, base, head);
+export async function scopeChange(
+  workspaceRoot: string,
+  base: string,
+  head = 'HEAD',
+  // Started by the caller before it loaded this library (undefined: an estate outside Nx, none to start).
+  nxAffected: Promise<BackgroundRun> | undefined = startNxAffected(workspaceRoot, base, head),
+): Promise<ChangeScope> {
+  const plain = await plainAffectedStacks(workspaceRoot, base, head, nxAffected);
   const candidates = candidateStacks(workspaceRoot, base, plain);
   const present = new Set(listStacks(workspaceRoot));
   return { base, head, changedFiles: changedFiles(workspaceRoot, base, head), plain, candidates, candidatesAtHead: candidates.filter((stack) => present.has(stack)) };

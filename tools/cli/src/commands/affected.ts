@@ -9,12 +9,14 @@ export function registerAffected(program: Command): void {
     .option('--head <ref>', 'head commit (must be checked out)', 'HEAD')
     .option('--json', 'print JSON instead of Markdown')
     .action(async (options: { base: string; head: string; json?: boolean }) => {
-      const { computeAffected, synthesizeAt } = await import('@platform/change');
-      const { awaitedLater, findEstateRoot, markdownTable } = await import('@platform/workspace');
+      const [{ findEstateRoot }, { awaitedLater }] = await Promise.all([import('@platform/config/nx'), import('@platform/workspace/run-in-background')]);
       const workspaceRoot = findEstateRoot();
-      // Only the stacks whose output can differ are synthesized, at the head and at the base, at once.
-      // The base's synth process starts at once and loads the base's code while nx affected runs.
+      // nx affected starts before the libraries load. Only the stacks whose output can differ are
+      // synthesized, at the head and at the base, at once; the base's synth process starts at once
+      // and loads the base's code while nx affected runs.
       const scoping = awaitedLater(scopeOfChange(workspaceRoot, options.base, options.head));
+      const { computeAffected, synthesizeAt } = await import('@platform/change');
+      const { markdownTable } = await import('@platform/workspace');
       const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scoping.then((s) => s.candidates)));
       const scope = await scoping;
       await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing affected stacks', atBase);

@@ -11,11 +11,13 @@ export function registerBlastRadius(program: Command): void {
     .action(async (options: { base: string; head: string; json?: boolean }) => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join } = await import('node:path');
-      const { blastRadius, renderBlastRadius, synthesizeAt } = await import('@platform/change');
-      const { awaitedLater, findEstateRoot, readStackGraph } = await import('@platform/workspace');
+      const [{ findEstateRoot }, { awaitedLater }] = await Promise.all([import('@platform/config/nx'), import('@platform/workspace/run-in-background')]);
       const workspaceRoot = findEstateRoot();
-      // The base's synth process starts at once and loads the base's code while nx affected runs.
+      // nx affected starts before the libraries load; the base's synth process starts at once and
+      // loads the base's code while nx affected runs.
       const scoping = awaitedLater(scopeOfChange(workspaceRoot, options.base, options.head));
+      const { blastRadius, renderBlastRadius, synthesizeAt } = await import('@platform/change');
+      const { readStackGraph } = await import('@platform/workspace');
       const atBase = awaitedLater(synthesizeAt(workspaceRoot, options.base, scoping.then((s) => s.candidates)));
       const scope = await scoping;
       await synthesizeHead(workspaceRoot, scope.candidatesAtHead, 'computing the blast radius', atBase);

@@ -14,11 +14,16 @@ export async function synthesizeHead(workspaceRoot: string, stacks: readonly str
 }
 
 /**
- * What a change reaches (one `nx affected`, in a child process), while this process loads the
- * synth code (cdktf, the constructs) it will need next.
+ * What a change reaches (one `nx affected`, in a child process started before anything heavy
+ * loads), while this process loads the change library and the synth code (cdktf, the
+ * constructs) it will need next. The caller starts it before its own imports.
  */
 export async function scopeOfChange(workspaceRoot: string, base: string, head: string): Promise<import('@platform/change').ChangeScope> {
+  // Nx first, from a module that loads next to nothing: the libraries load while it runs.
+  const [{ startNxAffected }, { awaitedLater }] = await Promise.all([import('@platform/change/nx-affected'), import('@platform/workspace/run-in-background')]);
+  const started = startNxAffected(workspaceRoot, base, head);
+  const nxAffected = started && awaitedLater(started);
   const { scopeChange } = await import('@platform/change');
-  const [scope] = await Promise.all([scopeChange(workspaceRoot, base, head), import('@platform/synth')]);
+  const [scope] = await Promise.all([scopeChange(workspaceRoot, base, head, nxAffected), import('@platform/synth')]);
   return scope;
 }
